@@ -1,0 +1,17 @@
+export * from './adapter.ts';
+export * from './download.ts';
+export * from './errors.ts';
+export * from './events.ts';
+export * from './handle.ts';
+export * from './http.ts';
+export * from './json.ts';
+export * from './poll.ts';
+export * from './prepare.ts';
+export * from './provider.ts';
+export * from './redact.ts';
+export * from './request.ts';
+export * from './retry.ts';
+export * from './retry-after.ts';
+export * from './sizes.ts';
+export * from './sleep.ts';
+export type * from './types.ts';

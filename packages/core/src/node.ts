@@ -1,0 +1,55 @@
+/**
+ * Node-only helpers (`@pictor/core/node`): writing images to disk. Kept out of
+ * the main entry so core runs on any runtime with fetch.
+ */
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
+import { download, extensionFor, type DownloadOptions } from './download.ts';
+import type { GeneratedImage, ImageResult } from './types.ts';
+
+export interface SavedImage {
+  readonly path: string;
+  readonly bytes: number;
+  readonly mediaType: string;
+}
+
+/**
+ * Downloads one image and writes it. `target` is a file path, or a directory
+ * (existing, or ending in '/') in which `name` plus the right extension is used.
+ */
+export async function saveImage(
+  image: GeneratedImage | string,
+  target: string,
+  options: DownloadOptions & { readonly name?: string } = {},
+): Promise<SavedImage> {
+  const { bytes, mediaType } = await download(image, options);
+  const path = (await isDirectory(target))
+    ? join(target, `${options.name ?? `image-${Date.now()}`}.${extensionFor(mediaType)}`)
+    : extname(target) === ''
+      ? `${target}.${extensionFor(mediaType)}`
+      : target;
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, bytes);
+  return { path, bytes: bytes.byteLength, mediaType };
+}
+
+/** Saves every image of a result into a directory, named after the task. */
+export async function saveResult(result: ImageResult, directory: string, options: DownloadOptions = {}): Promise<SavedImage[]> {
+  await mkdir(directory, { recursive: true });
+  const stem = `${result.provider}-${result.model}-${(result.taskId ?? result.requestId ?? Date.now().toString()).replace(/[^\w.-]/g, '_')}`;
+  const saved: SavedImage[] = [];
+  for (const [index, image] of result.images.entries()) {
+    const name = result.images.length > 1 ? `${stem}-${index + 1}` : stem;
+    saved.push(await saveImage(image, directory.endsWith('/') ? directory : `${directory}/`, { ...options, name }));
+  }
+  return saved;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  if (path.endsWith('/')) return true;
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

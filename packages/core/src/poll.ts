@@ -1,0 +1,102 @@
+/**
+ * The one polling engine for every async provider.
+ *
+ * Peers poll at a fixed interval (500 ms or 1 s), which for a 20-second job is
+ * 20-40 status reads. Here: the first read waits for a share of the model's
+ * typical duration (nothing is ready earlier), then the interval grows with
+ * jitter; when the provider gives an eta, the next read is timed to it. A total
+ * deadline is separate from the cadence, and an abort interrupts the sleep.
+ */
+import { PictorError, abortedError } from './errors.ts';
+import { sleep } from './sleep.ts';
+import type { TaskStatus } from './types.ts';
+
+export interface PollOptions {
+  /** Delay before the first read, in ms. Default: `firstDelayRatio` x the model's typical duration. */
+  readonly firstDelayMs?: number | undefined;
+  /** Share of the typical duration to wait before the first read (default 0.6). */
+  readonly firstDelayRatio?: number | undefined;
+  /** Interval after the first read, in ms. Default: 5% of the typical duration, within the bounds. */
+  readonly intervalMs?: number | undefined;
+  readonly minIntervalMs?: number | undefined;
+  readonly maxIntervalMs?: number | undefined;
+  /** Growth of the interval per read (default 1.25). */
+  readonly factor?: number | undefined;
+  /** Random spread of each delay, 0..1 (default 0.1), so many waiters don't read in lockstep. */
+  readonly jitter?: number | undefined;
+  /** Total time a wait may take, measured from the call (default 10 minutes). */
+  readonly timeoutMs?: number | undefined;
+  /** Added to a provider eta so the read lands just after the task is done (default 50 ms). */
+  readonly etaMarginMs?: number | undefined;
+}
+
+export const DEFAULT_POLL = {
+  firstDelayRatio: 0.6,
+  minIntervalMs: 200,
+  maxIntervalMs: 10_000,
+  factor: 1.25,
+  jitter: 0.1,
+  timeoutMs: 10 * 60_000,
+  etaMarginMs: 50,
+} as const;
+
+export interface PollContext {
+  readonly read: () => Promise<TaskStatus>;
+  readonly typicalDurationMs: number;
+  /** Time already spent since submission (a resumed handle waits less). */
+  readonly elapsedMs?: number | undefined;
+  readonly options?: PollOptions | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly onStatus?: ((status: TaskStatus, reads: number) => void) | undefined;
+  /** Builds the deadline error (the caller attaches the handle). */
+  readonly onDeadline: (reads: number, timeoutMs: number) => PictorError;
+  readonly random?: (() => number) | undefined;
+}
+
+export interface PollOutcome {
+  readonly status: TaskStatus;
+  readonly reads: number;
+}
+
+/** A plan for the delays between reads, exposed for tests and benchmarks. */
+export function planDelays(typicalDurationMs: number, options: PollOptions = {}) {
+  const min = options.minIntervalMs ?? DEFAULT_POLL.minIntervalMs;
+  const max = Math.max(min, options.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs);
+  const clamp = (ms: number) => Math.min(max, Math.max(min, ms));
+  const first = options.firstDelayMs ?? typicalDurationMs * (options.firstDelayRatio ?? DEFAULT_POLL.firstDelayRatio);
+  const interval = clamp(options.intervalMs ?? typicalDurationMs * 0.05);
+  const factor = Math.max(1, options.factor ?? DEFAULT_POLL.factor);
+  return {
+    first: Math.max(0, first),
+    /** Delay after the `k`-th read (k >= 1) with no eta. */
+    next: (k: number) => clamp(interval * factor ** (k - 1)),
+    /** Delay when the provider says the task ends in `etaMs`. */
+    fromEta: (etaMs: number) => clamp(etaMs + (options.etaMarginMs ?? DEFAULT_POLL.etaMarginMs)),
+  };
+}
+
+export async function pollUntilDone(context: PollContext): Promise<PollOutcome> {
+  const options = context.options ?? {};
+  const timeoutMs = options.timeoutMs ?? DEFAULT_POLL.timeoutMs;
+  const jitter = Math.min(1, Math.max(0, options.jitter ?? DEFAULT_POLL.jitter));
+  const random = context.random ?? Math.random;
+  const plan = planDelays(context.typicalDurationMs, options);
+  const startedAt = Date.now();
+  const deadline = startedAt + timeoutMs;
+  const spread = (ms: number) => ms * (1 + jitter * (random() * 2 - 1));
+
+  let reads = 0;
+  let delay = Math.max(0, plan.first - (context.elapsedMs ?? 0));
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);
+    // Never sleep past the deadline: wake for one last read at the deadline instead.
+    await sleep(Math.min(Math.round(spread(delay)), remaining), context.signal);
+    if (context.signal?.aborted) throw abortedError(context.signal);
+    const status = await context.read();
+    reads++;
+    context.onStatus?.(status, reads);
+    if (status.state === 'succeeded' || status.state === 'failed') return { status, reads };
+    delay = status.etaMs !== undefined && status.etaMs > 0 ? plan.fromEta(status.etaMs) : plan.next(reads);
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * The heavy core: turns a small ProviderAdapter into a full ImageProvider with
+ * validation before any request, stage-scoped retries, one polling engine,
+ * lifecycle events and one normalised result type.
+ */
+import type { AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
+import { PictorError, abortedError, toPictorError } from './errors.ts';
+import { emit, type PictorEventListener } from './events.ts';
+import { parseTaskHandle } from './handle.ts';
+import { pollUntilDone, type PollOptions } from './poll.ts';
+import { estimateCost, findModel, prepareRequest, type PreparedRequest } from './prepare.ts';
+import type { ImageRequest } from './request.ts';
+import { withRetry, type RetryOptions } from './retry.ts';
+import type { CallOptions, GeneratedImage, ImageProvider, ImageResult, ModelSpec, TaskHandle, TaskStatus, WaitOptions } from './types.ts';
+
+export interface ProviderDefaults {
+  readonly retry?: RetryOptions | undefined;
+  readonly poll?: PollOptions | undefined;
+  readonly strict?: boolean | undefined;
+}
+
+export function createProvider<ProviderOptions = Record<string, unknown>>(
+  adapter: ProviderAdapter<ProviderOptions>,
+  defaults: ProviderDefaults = {},
+): ImageProvider {
+  const id = adapter.id;
+
+  const retryFor = (options: CallOptions | undefined): RetryOptions => ({
+    submit: { ...defaults.retry?.submit, ...options?.retry?.submit },
+    status: { ...defaults.retry?.status, ...options?.retry?.status },
+  });
+
+  const prepare = (request: ImageRequest, options: CallOptions | undefined) =>
+    prepareRequest(request, {
+      providerId: id,
+      models: adapter.models,
+      providerOptionsSchema: adapter.providerOptionsSchema,
+      strict: options?.strict ?? defaults.strict,
+    });
+
+  const specFor = (handle: TaskHandle): ModelSpec => {
+    if (handle.provider !== id) {
+      throw new PictorError({
+        kind: 'invalid_request',
+        provider: id,
+        retryable: false,
+        message: `This handle belongs to provider "${handle.provider}", not "${id}": resume it with that provider`,
+      });
+    }
+    return findModel(id, adapter.models, handle.model);
+  };
+
+  async function submitPrepared(
+    prepared: PreparedRequest<ProviderOptions>,
+    options: CallOptions | undefined,
+  ): Promise<{ handle: TaskHandle; attempts: number }> {
+    const submittedAt = new Date().toISOString();
+    const common = {
+      stage: 'submit' as const,
+      provider: id,
+      model: prepared.model,
+      policy: retryFor(options).submit,
+      signal: options?.signal,
+      onEvent: options?.onEvent,
+    };
+    const base = {
+      version: 1 as const,
+      provider: id,
+      model: prepared.model,
+      mode: prepared.mode,
+      submittedAt,
+      size: prepared.size,
+      quality: prepared.quality,
+      n: prepared.n,
+      ...(prepared.warnings.length > 0 ? { warnings: prepared.warnings } : {}),
+    };
+    let handle: TaskHandle;
+    let attempts: number;
+    if (prepared.mode === 'sync') {
+      const generateSync = adapter.generateSync;
+      if (!generateSync) throw missing('generateSync', prepared.model);
+      const outcome = await withRetry((attempt) => generateSync(prepared, { signal: options?.signal, attempt }), common);
+      attempts = outcome.attempts;
+      const taskId = outcome.value.requestId ?? `sync-${randomId()}`;
+      const provisional: TaskHandle = { ...base, taskId, requestId: outcome.value.requestId };
+      const result = buildResult(provisional, prepared.spec, outcome.value, { statusRequests: 0, attempts });
+      handle = { ...provisional, result };
+    } else {
+      const submitAsync = adapter.submitAsync;
+      if (!submitAsync) throw missing('submitAsync', prepared.model);
+      const outcome = await withRetry((attempt) => submitAsync(prepared, { signal: options?.signal, attempt }), common);
+      attempts = outcome.attempts;
+      handle = { ...base, taskId: outcome.value.taskId, requestId: outcome.value.requestId };
+    }
+    emit(options?.onEvent, { type: 'submitted', provider: id, model: prepared.model, handle });
+    return { handle, attempts };
+  }
+
+  async function readOnce(handle: TaskHandle, spec: ModelSpec, options: CallOptions | undefined, reads: number): Promise<TaskStatus> {
+    if (handle.result) return { state: 'succeeded', result: handle.result };
+    const readStatus = adapter.readStatus;
+    if (!readStatus) throw missing('readStatus', handle.model);
+    const outcome = await withRetry((attempt) => readStatus(handle, { signal: options?.signal, attempt }), {
+      stage: 'status',
+      provider: id,
+      model: handle.model,
+      policy: retryFor(options).status,
+      signal: options?.signal,
+      onEvent: options?.onEvent,
+    });
+    return toTaskStatus(handle, spec, outcome.value, reads);
+  }
+
+  function toTaskStatus(handle: TaskHandle, spec: ModelSpec, status: AdapterStatus, reads: number): TaskStatus {
+    const progress = status.progress;
+    const etaMs = status.etaMs;
+    if (status.state === 'succeeded') {
+      if (!status.output) {
+        return failedStatus(invalid(`${id} reported task ${handle.taskId} succeeded without an output`, handle));
+      }
+      try {
+        return { state: 'succeeded', result: buildResult(handle, spec, status.output, { statusRequests: reads, attempts: 1 }) };
+      } catch (error) {
+        return failedStatus(toPictorError(error, id));
+      }
+    }
+    if (status.state === 'failed') {
+      const error =
+        status.error ??
+        new PictorError({ kind: 'task_failed', provider: id, retryable: false, message: `${id} task ${handle.taskId} failed` });
+      return failedStatus(error.handle ? error : error.with({ handle }));
+    }
+    return { state: status.state, progress, etaMs };
+  }
+
+  function buildResult(
+    handle: TaskHandle,
+    spec: ModelSpec,
+    output: AdapterOutput,
+    counts: { statusRequests: number; attempts: number },
+  ): ImageResult {
+    if (output.images.length === 0) {
+      throw invalid(`${id} answered success with no images for ${handle.model}: treated as a failure`, handle);
+    }
+    const createdAt = output.createdAt ?? new Date().toISOString();
+    const ttlExpiry =
+      spec.urlTtlMs !== undefined ? new Date(Date.parse(createdAt) + spec.urlTtlMs).toISOString() : undefined;
+    const images: GeneratedImage[] = output.images.map((image) => ({
+      url: image.url,
+      mediaType: image.mediaType ?? guessMediaType(image.url),
+      width: handle.size.width,
+      height: handle.size.height,
+      expiresAt: image.expiresAt ?? ttlExpiry,
+    }));
+    return {
+      provider: id,
+      model: handle.model,
+      images,
+      size: handle.size,
+      quality: handle.quality,
+      taskId: handle.mode === 'async' ? handle.taskId : undefined,
+      requestId: output.requestId ?? handle.requestId,
+      createdAt,
+      contentFilter: output.contentFilter,
+      warnings: handle.warnings ?? [],
+      cost: { images: images.length, usd: estimateCost(spec, images.length) },
+      timings: {
+        submittedAt: handle.submittedAt,
+        completedAt: new Date().toISOString(),
+        statusRequests: counts.statusRequests,
+        attempts: counts.attempts,
+      },
+      raw: output.raw,
+    };
+  }
+
+  async function waitFor(handle: TaskHandle, options: WaitOptions | undefined, submitAttempts: number): Promise<ImageResult> {
+    const spec = specFor(handle);
+    if (handle.result) return handle.result;
+    const listener: PictorEventListener | undefined = options?.onEvent;
+    const elapsedMs = Math.max(0, Date.now() - Date.parse(handle.submittedAt));
+    let reads = 0;
+    const { status } = await pollUntilDone({
+      read: async () => {
+        try {
+          return await readOnce(handle, spec, options, reads + 1);
+        } catch (error) {
+          // Keep the handle on every error so the caller can resume instead of resubmitting.
+          const pictorError = toPictorError(error, id);
+          throw pictorError.handle ? pictorError : pictorError.with({ handle });
+        }
+      },
+      typicalDurationMs: spec.typicalDurationMs,
+      elapsedMs,
+      options: { ...defaults.poll, ...options?.poll },
+      signal: options?.signal,
+      onStatus: (s, n) => {
+        reads = n;
+        emit(listener, {
+          type: 'status',
+          provider: id,
+          model: handle.model,
+          taskId: handle.taskId,
+          state: s.state,
+          progress: s.progress,
+          etaMs: s.etaMs,
+          statusRequests: n,
+        });
+      },
+      onDeadline: (n, timeoutMs) =>
+        new PictorError({
+          kind: 'timeout',
+          provider: id,
+          retryable: false,
+          handle,
+          message: `${id} task ${handle.taskId} did not finish within ${timeoutMs} ms (${n} status reads); it may still complete: resume it with wait(handle)`,
+        }),
+    }).catch((error: unknown) => {
+      if (options?.signal?.aborted) throw abortedError(options.signal, id, handle);
+      throw error;
+    });
+    if (status.state === 'failed' || !status.result) {
+      throw status.error ?? invalid(`${id} task ${handle.taskId} ended without a result`, handle);
+    }
+    return {
+      ...status.result,
+      timings: { ...status.result.timings, statusRequests: reads, attempts: submitAttempts },
+    };
+  }
+
+  /** Runs a public method, emitting 'completed' or 'failed' once. */
+  async function observed<T>(
+    options: CallOptions | undefined,
+    model: string,
+    run: () => Promise<T>,
+    completed?: (value: T) => ImageResult | undefined,
+  ): Promise<T> {
+    try {
+      const value = await run();
+      const result = completed?.(value);
+      if (result) emit(options?.onEvent, { type: 'completed', provider: id, model: result.model, result });
+      return value;
+    } catch (error) {
+      const pictorError = options?.signal?.aborted ? abortedError(options.signal, id, (error as PictorError)?.handle) : toPictorError(error, id);
+      emit(options?.onEvent, { type: 'failed', provider: id, model, error: pictorError });
+      throw pictorError;
+    }
+  }
+
+  const requestedModel = (request: ImageRequest) =>
+    (request as { model?: unknown })?.model && typeof (request as { model?: unknown }).model === 'string'
+      ? (request.model as string)
+      : (Object.keys(adapter.models)[0] ?? 'unknown');
+
+  return {
+    id,
+    models: adapter.models,
+    generate: (request, options) =>
+      observed(
+        options,
+        requestedModel(request),
+        async () => {
+          const prepared = prepare(request, options);
+          const { handle, attempts } = await submitPrepared(prepared, options);
+          return handle.result ?? (await waitFor(handle, options, attempts));
+        },
+        (result) => result,
+      ),
+    submit: (request, options) =>
+      observed(options, requestedModel(request), async () => (await submitPrepared(prepare(request, options), options)).handle),
+    status: (input, options) =>
+      observed(options, (input as TaskHandle)?.model ?? 'unknown', async () => {
+        const handle = parseTaskHandle(input);
+        return readOnce(handle, specFor(handle), options, 1);
+      }),
+    wait: (input, options) =>
+      observed(
+        options,
+        (input as TaskHandle)?.model ?? 'unknown',
+        () => waitFor(parseTaskHandle(input), options, 1),
+        (result) => result,
+      ),
+  };
+
+  function missing(method: string, model: string): PictorError {
+    return new PictorError({
+      kind: 'invalid_request',
+      provider: id,
+      retryable: false,
+      message: `${id} declares ${model} but implements no ${method}`,
+    });
+  }
+
+  function invalid(message: string, handle: TaskHandle): PictorError {
+    return new PictorError({ kind: 'invalid_response', provider: id, retryable: false, message, handle });
+  }
+}
+
+function failedStatus(error: PictorError): TaskStatus {
+  return { state: 'failed', error };
+}
+
+function randomId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/** Media type from a URL's extension or data: prefix, when the provider didn't say. */
+export function guessMediaType(url: string): string | undefined {
+  const data = /^data:([^;,]+)/.exec(url);
+  if (data) return data[1];
+  const ext = /\.(png|jpe?g|webp|gif)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase();
+  if (!ext) return undefined;
+  return ext === 'jpg' || ext === 'jpeg' ? 'image/jpeg' : `image/${ext}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * Stage-scoped retries on p-retry. Two stages, two rules:
+ * - `status` (reads): retried freely on transient errors; reading twice costs nothing.
+ * - `submit` (writes): retried only when the failed attempt provably created no
+ *   task (PictorError.submitOutcome === 'not_created'); an ambiguous failure is
+ *   surfaced, saying the outcome is unknown, rather than risking a second charge.
+ * An abort is never retried. Every attempt's error is kept on the final error.
+ */
+import pRetry from 'p-retry';
+import { PictorError, abortedError, toPictorError } from './errors.ts';
+import { emit, type PictorEventListener } from './events.ts';
+import { sleep } from './sleep.ts';
+
+export type RetryStage = 'submit' | 'status';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (0 disables). */
+  readonly retries?: number | undefined;
+  readonly minDelayMs?: number | undefined;
+  readonly maxDelayMs?: number | undefined;
+  /**
+   * A Retry-After longer than this is not waited for: the error is raised so a
+   * caller (or failover) can go elsewhere instead of stalling.
+   */
+  readonly maxRetryAfterMs?: number | undefined;
+  /** Overrides the stage's default decision. Returning true for an ambiguous submit risks paying twice. */
+  readonly shouldRetry?: ((error: PictorError) => boolean) | undefined;
+}
+
+export interface RetryOptions {
+  readonly submit?: RetryPolicy | undefined;
+  readonly status?: RetryPolicy | undefined;
+}
+
+export const DEFAULT_RETRY: Required<Record<RetryStage, Required<Omit<RetryPolicy, 'shouldRetry'>>>> = {
+  submit: { retries: 2, minDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 },
+  status: { retries: 4, minDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 },
+};
+
+/** The default decision for a stage (exported so custom policies can build on it). */
+export function defaultShouldRetry(stage: RetryStage, error: PictorError): boolean {
+  if (error.kind === 'aborted') return false;
+  if (!error.retryable) return false;
+  if (stage === 'submit') return error.submitOutcome === 'not_created';
+  return true;
+}
+
+export interface RetryContext {
+  readonly stage: RetryStage;
+  readonly provider: string;
+  readonly model: string;
+  readonly policy?: RetryPolicy | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly onEvent?: PictorEventListener | undefined;
+}
+
+export interface RetryOutcome<T> {
+  readonly value: T;
+  readonly attempts: number;
+}
+
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  context: RetryContext,
+): Promise<RetryOutcome<T>> {
+  const defaults = DEFAULT_RETRY[context.stage];
+  const policy = { ...defaults, ...stripUndefined(context.policy ?? {}) };
+  const decide = context.policy?.shouldRetry ?? ((error: PictorError) => defaultShouldRetry(context.stage, error));
+  const errors: PictorError[] = [];
+  let attempts = 0;
+  // p-retry's own delay is the backoff; Retry-After tops it up in onFailedAttempt.
+  let refusedForRetryAfter = false;
+  try {
+    const value = await pRetry(
+      async (attempt: number) => {
+        attempts = attempt;
+        try {
+          return await operation(attempt);
+        } catch (error) {
+          const wrapped = toPictorError(error, context.provider);
+          errors.push(wrapped);
+          throw wrapped;
+        }
+      },
+      {
+        retries: policy.retries,
+        minTimeout: policy.minDelayMs,
+        maxTimeout: policy.maxDelayMs,
+        factor: 2,
+        randomize: true,
+        ...(context.signal ? { signal: context.signal } : {}),
+        shouldRetry: ({ error }) => {
+          const pictorError = toPictorError(error, context.provider);
+          if (!decide(pictorError)) return false;
+          if (pictorError.retryAfterMs !== undefined && pictorError.retryAfterMs > policy.maxRetryAfterMs) {
+            refusedForRetryAfter = true;
+            return false;
+          }
+          return true;
+        },
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retryDelay }) => {
+          const pictorError = toPictorError(error, context.provider);
+          if (retriesLeft <= 0 || !decide(pictorError)) return;
+          const retryAfter = pictorError.retryAfterMs ?? 0;
+          if (retryAfter > policy.maxRetryAfterMs) return;
+          const extra = Math.max(0, retryAfter - retryDelay);
+          emit(context.onEvent, {
+            type: 'retry',
+            provider: context.provider,
+            model: context.model,
+            stage: context.stage,
+            attempt: attemptNumber,
+            delayMs: retryDelay + extra,
+            error: pictorError,
+          });
+          if (extra > 0) await sleep(extra, context.signal);
+        },
+      },
+    );
+    return { value, attempts };
+  } catch (error) {
+    if (context.signal?.aborted) throw abortedError(context.signal, context.provider);
+    const last = toPictorError(error, context.provider);
+    const history = errors.length > 0 ? errors : [last];
+    let message = last.message;
+    if (context.stage === 'submit' && last.submitOutcome === 'unknown' && last.kind !== 'aborted') {
+      message +=
+        '. The outcome is unknown: the provider may have accepted the task, so it was not submitted again ' +
+        '(a retry could pay twice). Check the provider dashboard before retrying.';
+    } else if (refusedForRetryAfter) {
+      message += `. Retry-After (${last.retryAfterMs} ms) exceeds the policy's maxRetryAfterMs (${policy.maxRetryAfterMs} ms).`;
+    }
+    throw last.with({ message, attempts: history });
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

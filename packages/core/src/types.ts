@@ -1,0 +1,142 @@
+/**
+ * The contract every provider fulfils, and the plain-data types that cross it.
+ * Everything here is JSON-serialisable on purpose: a TaskHandle written to disk
+ * by one process is resumed by another.
+ */
+import type { PictorError } from './errors.ts';
+import type { PictorEventListener } from './events.ts';
+import type { PollOptions } from './poll.ts';
+import type { RetryOptions } from './retry.ts';
+import type { Size, SizeRule } from './sizes.ts';
+import type { ImageRequest } from './request.ts';
+
+export type Mode = 'sync' | 'async';
+
+/** A model's capabilities as data: validation, failover filtering and cost estimates read it. */
+export interface ModelSpec {
+  readonly id: string;
+  readonly sizes: SizeRule;
+  readonly qualities: readonly string[];
+  readonly defaultQuality: string;
+  readonly modes: readonly Mode[];
+  /** The mode `generate` uses when the request does not name one. */
+  readonly defaultMode: Mode;
+  /** Images one call can return; larger `n` is refused (each image is billed). */
+  readonly maxImagesPerCall: number;
+  readonly maxPromptLength: number;
+  /** USD per image, when the provider publishes a price. */
+  readonly pricePerImageUsd?: number | undefined;
+  /** How long a generation usually takes; shapes the first poll. */
+  readonly typicalDurationMs: number;
+  /** How long the returned image URL stays valid, when the provider says. */
+  readonly urlTtlMs?: number | undefined;
+  readonly supports: {
+    readonly seed: boolean;
+    readonly watermark: boolean;
+    readonly userId: boolean;
+  };
+}
+
+/** A setting the model could not honour, reported instead of silently dropped. */
+export interface Warning {
+  readonly type: 'unsupported' | 'adjusted' | 'skipped' | 'other';
+  readonly feature?: string | undefined;
+  readonly message: string;
+}
+
+export interface GeneratedImage {
+  /** http(s) URL from the provider, or a data: URL (mock). Possibly temporary: see expiresAt. */
+  readonly url: string;
+  readonly mediaType: string | undefined;
+  readonly width: number;
+  readonly height: number;
+  /** ISO time after which the URL stops working, when known. */
+  readonly expiresAt: string | undefined;
+}
+
+export interface ContentFilterEntry {
+  readonly role: string;
+  readonly level: number;
+}
+
+export interface ImageResult {
+  readonly provider: string;
+  readonly model: string;
+  readonly images: readonly GeneratedImage[];
+  /** The size that was applied (after aspect-ratio resolution). */
+  readonly size: Size;
+  readonly quality: string;
+  readonly taskId: string | undefined;
+  readonly requestId: string | undefined;
+  /** ISO time the provider created the images (or Pictor received them). */
+  readonly createdAt: string;
+  readonly contentFilter: readonly ContentFilterEntry[] | undefined;
+  readonly warnings: readonly Warning[];
+  readonly cost: { readonly images: number; readonly usd: number | undefined };
+  readonly timings: {
+    readonly submittedAt: string;
+    readonly completedAt: string;
+    readonly statusRequests: number;
+    readonly attempts: number;
+  };
+  /** The last provider response body, for anything Pictor does not normalise. */
+  readonly raw: unknown;
+}
+
+/**
+ * Plain JSON describing an accepted task. Save it; `wait(handle)` in any process
+ * resumes polling without submitting again. For a sync call it carries the result.
+ */
+export interface TaskHandle {
+  readonly version: 1;
+  readonly provider: string;
+  readonly model: string;
+  readonly taskId: string;
+  readonly mode: Mode;
+  readonly submittedAt: string;
+  readonly requestId?: string | undefined;
+  readonly size: Size;
+  readonly quality: string;
+  readonly n: number;
+  readonly warnings?: readonly Warning[] | undefined;
+  readonly result?: ImageResult | undefined;
+}
+
+export type TaskState = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface TaskStatus {
+  readonly state: TaskState;
+  /** 0..100 when the provider reports it. */
+  readonly progress?: number | undefined;
+  /** Milliseconds until the provider expects the task to finish. */
+  readonly etaMs?: number | undefined;
+  readonly result?: ImageResult | undefined;
+  readonly error?: PictorError | undefined;
+}
+
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Receives this call's lifecycle events; a throwing listener is ignored. */
+  readonly onEvent?: PictorEventListener | undefined;
+  /** Stage-scoped retry policies; see retry.ts. */
+  readonly retry?: RetryOptions | undefined;
+  /** Turn 'unsupported' warnings into invalid_request errors. */
+  readonly strict?: boolean | undefined;
+}
+
+export interface WaitOptions extends CallOptions {
+  readonly poll?: PollOptions | undefined;
+}
+
+export interface ImageProvider {
+  readonly id: string;
+  readonly models: Readonly<Record<string, ModelSpec>>;
+  /** Submit and wait: the one call that works for every model and mode. */
+  generate(request: ImageRequest, options?: WaitOptions): Promise<ImageResult>;
+  /** Returns as soon as the provider accepted the task (sync models: once done). */
+  submit(request: ImageRequest, options?: CallOptions): Promise<TaskHandle>;
+  /** One status read. */
+  status(handle: TaskHandle, options?: CallOptions): Promise<TaskStatus>;
+  /** Polls until the task ends; resumes a handle from another process. */
+  wait(handle: TaskHandle, options?: WaitOptions): Promise<ImageResult>;
+}

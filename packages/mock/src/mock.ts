@@ -1,0 +1,303 @@
+/**
+ * The mock provider: the whole ImageProvider contract in process, with no key and
+ * no network. It declares the same models and size rules as the real GLM-Image
+ * and CogView-4 (so a request that works here is valid there), paints real PNGs,
+ * and can be scripted: latency, queue time, progress and eta, and faults of every
+ * error kind (fail N times then succeed, hang until aborted, failed tasks, empty
+ * successes). Every call is logged for assertions.
+ */
+import {
+  COGVIEW_4_SIZES,
+  GLM_IMAGE_SIZES,
+  PictorError,
+  createProvider,
+  sleep,
+  type AdapterStatus,
+  type ErrorKind,
+  type ImageProvider,
+  type ModelSpec,
+  type ProviderAdapter,
+  type ProviderDefaults,
+  type SubmitOutcome,
+} from '@pictor/core';
+import { z } from 'zod';
+import { paintPng } from './paint.ts';
+import { toBase64 } from './png.ts';
+
+export type MockStage = 'submit' | 'status';
+
+/** One scripted fault. Faults are consumed in order of declaration, each `times` times (default 1). */
+export type MockFault =
+  | {
+      /** Where it strikes: 'submit' covers the sync call and the async submit. */
+      readonly on: MockStage;
+      readonly error: ErrorKind;
+      readonly times?: number | undefined;
+      readonly retryAfterMs?: number | undefined;
+      readonly submitOutcome?: SubmitOutcome | undefined;
+      readonly message?: string | undefined;
+      /** Only for prompts containing this text (default: every prompt). */
+      readonly prompt?: string | undefined;
+    }
+  | { readonly on: MockStage; readonly hang: true; readonly times?: number | undefined; readonly prompt?: string | undefined }
+  | {
+      /** The task is accepted, then ends FAILED (or with zero images when `empty`). */
+      readonly on: 'task';
+      readonly fail?: string | undefined;
+      readonly empty?: true | undefined;
+      readonly times?: number | undefined;
+      readonly prompt?: string | undefined;
+    };
+
+export interface MockOptions {
+  /** Delay of every call (submit, sync generation, status read) in ms. Default 0. */
+  readonly latencyMs?: number | undefined;
+  /** Time an async task spends queued, in ms. Default 0. */
+  readonly queueMs?: number | undefined;
+  /** Time an async task spends running, in ms. Default 300. */
+  readonly durationMs?: number | undefined;
+  /** Report eta and progress on status reads (like Novita). Default true. */
+  readonly reportEta?: boolean | undefined;
+  readonly faults?: readonly MockFault[] | undefined;
+  /** Provider id, for registering several mocks side by side (failover tests). Default 'mock'. */
+  readonly id?: string | undefined;
+  readonly defaults?: ProviderDefaults | undefined;
+}
+
+export interface MockCall {
+  readonly method: 'generateSync' | 'submitAsync' | 'readStatus';
+  readonly model: string;
+  readonly prompt?: string | undefined;
+  readonly taskId?: string | undefined;
+  readonly at: number;
+  /** 'ok', or the fault's error kind, 'hang', or 'failed' / 'empty' for a task fault. */
+  readonly outcome: string;
+}
+
+export interface MockProvider extends ImageProvider {
+  /** Every call the provider received, oldest first. */
+  readonly calls: readonly MockCall[];
+  /** Tasks accepted so far (async submits that succeeded). */
+  readonly acceptedTasks: number;
+  /** Forgets calls and tasks, and re-arms the faults. */
+  reset(): void;
+}
+
+export const mockProviderOptionsSchema = z
+  .object({
+    /** Override the painted colours' seed without changing the request's seed. */
+    variant: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export type MockProviderOptions = z.infer<typeof mockProviderOptionsSchema>;
+
+function mockModels(durationMs: number): Record<string, ModelSpec> {
+  const common = {
+    maxImagesPerCall: 4,
+    maxPromptLength: 8000,
+    pricePerImageUsd: 0,
+    typicalDurationMs: Math.max(1, durationMs),
+    supports: { seed: true, watermark: true, userId: true },
+  } as const;
+  return {
+    'glm-image': {
+      ...common,
+      id: 'glm-image',
+      sizes: GLM_IMAGE_SIZES,
+      qualities: ['hd'],
+      defaultQuality: 'hd',
+      modes: ['sync', 'async'],
+      defaultMode: 'async',
+    },
+    'cogview-4-250304': {
+      ...common,
+      id: 'cogview-4-250304',
+      sizes: COGVIEW_4_SIZES,
+      qualities: ['hd', 'standard'],
+      defaultQuality: 'standard',
+      modes: ['sync'],
+      defaultMode: 'sync',
+    },
+  };
+}
+
+interface MockTask {
+  readonly prompt: string;
+  readonly seed: number;
+  readonly width: number;
+  readonly height: number;
+  readonly n: number;
+  readonly acceptedAt: number;
+  readonly fate: 'ok' | 'failed' | 'empty';
+  readonly reason?: string | undefined;
+}
+
+export function createMock(options: MockOptions = {}): MockProvider {
+  const id = options.id ?? 'mock';
+  const latencyMs = options.latencyMs ?? 0;
+  const queueMs = options.queueMs ?? 0;
+  const durationMs = options.durationMs ?? 300;
+  const reportEta = options.reportEta ?? true;
+  const faults = options.faults ?? [];
+  const calls: MockCall[] = [];
+  const tasks = new Map<string, MockTask>();
+  let used = faults.map(() => 0);
+  let nextTask = 1;
+
+  /** Takes the first armed fault matching the stage and prompt, consuming one use. */
+  const takeFault = (on: MockFault['on'], prompt: string | undefined): MockFault | undefined => {
+    for (const [index, fault] of faults.entries()) {
+      if (fault.on !== on) continue;
+      if (fault.prompt !== undefined && !(prompt ?? '').includes(fault.prompt)) continue;
+      if ((used[index] as number) >= (fault.times ?? 1)) continue;
+      used[index] = (used[index] as number) + 1;
+      return fault;
+    }
+    return undefined;
+  };
+
+  const strike = async (
+    fault: MockFault | undefined,
+    call: Omit<MockCall, 'at' | 'outcome'>,
+    signal: AbortSignal | undefined,
+  ): Promise<void> => {
+    if (!fault || fault.on === 'task') return;
+    if ('hang' in fault) {
+      calls.push({ ...call, at: Date.now(), outcome: 'hang' });
+      // Hangs until the caller aborts; the bounded sleep keeps a forgotten test from running forever.
+      await sleep(24 * 3600_000, signal);
+      throw new PictorError({ kind: 'timeout', provider: id, message: 'mock: hung call gave up after 24 h' });
+    }
+    calls.push({ ...call, at: Date.now(), outcome: fault.error });
+    throw new PictorError({
+      kind: fault.error,
+      provider: id,
+      status: statusFor(fault.error),
+      retryAfterMs: fault.retryAfterMs,
+      submitOutcome: fault.submitOutcome ?? (call.method === 'readStatus' ? undefined : 'not_created'),
+      message: fault.message ?? `mock: scripted ${fault.error} on ${call.method}`,
+    });
+  };
+
+  const imagesFor = async (task: MockTask) => {
+    const images = [];
+    for (let i = 0; i < task.n; i++) {
+      const png = await paintPng(task.width, task.height, task.prompt, task.seed + i);
+      images.push({ url: `data:image/png;base64,${toBase64(png)}`, mediaType: 'image/png' });
+    }
+    return images;
+  };
+
+  const adapter: ProviderAdapter<MockProviderOptions> = {
+    id,
+    models: mockModels(durationMs),
+    providerOptionsSchema: mockProviderOptionsSchema,
+
+    async generateSync(request, { signal }) {
+      const call = { method: 'generateSync' as const, model: request.model, prompt: request.prompt };
+      await sleep(latencyMs, signal);
+      await strike(takeFault('submit', request.prompt), call, signal);
+      await sleep(durationMs, signal);
+      const taskFault = takeFault('task', request.prompt);
+      calls.push({ ...call, at: Date.now(), outcome: taskFault ? (taskFault.on === 'task' && taskFault.empty ? 'empty' : 'failed') : 'ok' });
+      if (taskFault && taskFault.on === 'task') {
+        if (taskFault.empty) return { images: [], raw: { data: [] } };
+        throw new PictorError({ kind: 'task_failed', provider: id, retryable: false, message: `mock: ${taskFault.fail ?? 'generation failed'}` });
+      }
+      const seed = (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
+      const images = await imagesFor({ ...taskOf(request, seed), acceptedAt: Date.now(), fate: 'ok' });
+      return { images, requestId: `mock-req-${nextTask++}`, createdAt: new Date().toISOString(), raw: { mock: true } };
+    },
+
+    async submitAsync(request, { signal }) {
+      const call = { method: 'submitAsync' as const, model: request.model, prompt: request.prompt };
+      await sleep(latencyMs, signal);
+      await strike(takeFault('submit', request.prompt), call, signal);
+      const taskId = `mock-task-${nextTask++}`;
+      const taskFault = takeFault('task', request.prompt);
+      const seed = (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
+      tasks.set(taskId, {
+        ...taskOf(request, seed),
+        acceptedAt: Date.now(),
+        fate: taskFault && taskFault.on === 'task' ? (taskFault.empty ? 'empty' : 'failed') : 'ok',
+        reason: taskFault && taskFault.on === 'task' ? taskFault.fail : undefined,
+      });
+      calls.push({ ...call, taskId, at: Date.now(), outcome: 'ok' });
+      return { taskId, raw: { task_id: taskId } };
+    },
+
+    async readStatus(handle, { signal }): Promise<AdapterStatus> {
+      const task = tasks.get(handle.taskId);
+      const call = { method: 'readStatus' as const, model: handle.model, prompt: task?.prompt, taskId: handle.taskId };
+      await sleep(latencyMs, signal);
+      await strike(takeFault('status', task?.prompt), call, signal);
+      calls.push({ ...call, at: Date.now(), outcome: 'ok' });
+      if (!task) {
+        throw new PictorError({
+          kind: 'not_found',
+          provider: id,
+          status: 404,
+          retryable: false,
+          message: `mock: no task ${handle.taskId} (mock tasks live in one process; a handle from another process is unknown here)`,
+        });
+      }
+      const elapsed = Date.now() - task.acceptedAt;
+      if (elapsed < queueMs) {
+        return { state: 'queued', etaMs: reportEta ? queueMs + durationMs - elapsed : undefined, progress: reportEta ? 0 : undefined, raw: { status: 'QUEUED' } };
+      }
+      if (elapsed < queueMs + durationMs) {
+        const running = elapsed - queueMs;
+        return {
+          state: 'running',
+          etaMs: reportEta ? durationMs - running : undefined,
+          progress: reportEta ? Math.floor((running / durationMs) * 100) : undefined,
+          raw: { status: 'PROCESSING' },
+        };
+      }
+      if (task.fate === 'failed') {
+        return {
+          state: 'failed',
+          error: new PictorError({ kind: 'task_failed', provider: id, retryable: false, message: `mock: ${task.reason ?? 'generation failed'}` }),
+          raw: { status: 'FAILED', reason: task.reason },
+        };
+      }
+      const images = task.fate === 'empty' ? [] : await imagesFor(task);
+      return { state: 'succeeded', output: { images, createdAt: new Date().toISOString(), raw: { status: 'SUCCEED' } }, raw: { status: 'SUCCEED' } };
+    },
+  };
+
+  const provider = createProvider(adapter, options.defaults);
+  return {
+    ...provider,
+    get calls() {
+      return calls;
+    },
+    get acceptedTasks() {
+      return tasks.size;
+    },
+    reset() {
+      calls.length = 0;
+      tasks.clear();
+      used = faults.map(() => 0);
+    },
+  };
+}
+
+function taskOf(request: { prompt: string; size: { width: number; height: number }; n: number }, seed: number) {
+  return { prompt: request.prompt, seed, width: request.size.width, height: request.size.height, n: request.n };
+}
+
+function statusFor(kind: ErrorKind): number | undefined {
+  const statuses: Partial<Record<ErrorKind, number>> = {
+    invalid_request: 400,
+    authentication: 401,
+    permission: 403,
+    insufficient_quota: 429,
+    rate_limited: 429,
+    content_filtered: 400,
+    not_found: 404,
+    provider_unavailable: 503,
+  };
+  return statuses[kind];
+}

@@ -1,0 +1,30 @@
+/**
+ * The root test configuration: one project per package plus the examples.
+ * vitest 4/5 ignore a root vitest.workspace.ts unless it is named, so the root
+ * `test` script runs `vitest run --config vitest.workspace.ts`.
+ * Workspace packages resolve to their TypeScript sources through the
+ * `@pictor/source` export condition: tests never need a build first.
+ */
+import { defineConfig } from 'vitest/config';
+
+const project = (dir: string, name: string) => ({
+  resolve: { conditions: ['@pictor/source'] },
+  ssr: { resolve: { conditions: ['@pictor/source'] } },
+  test: {
+    name,
+    root: dir,
+    include: ['test/**/*.test.ts'],
+    environment: 'node' as const,
+    testTimeout: 30_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      project('packages/core', 'core'),
+      project('packages/mock', 'mock'),
+      project('examples', 'examples'),
+    ],
+  },
+});
