@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PictorError, planDelays, pollUntilDone, type TaskStatus } from '../src/index.ts';
+
+beforeEach(() => void vi.useFakeTimers());
+afterEach(() => void vi.useRealTimers());
+
+const deadline = (reads: number, ms: number) => new PictorError({ kind: 'timeout', message: `deadline after ${reads} reads (${ms})` });
+
+function scripted(statuses: TaskStatus[]) {
+  const times: number[] = [];
+  const start = Date.now();
+  const read = vi.fn(async () => {
+    times.push(Date.now() - start);
+    return statuses[Math.min(times.length - 1, statuses.length - 1)] as TaskStatus;
+  });
+  return { read, times };
+}
+
+describe('planDelays', () => {
+  it('derives the first wait and interval from the typical duration, within bounds', () => {
+    const plan = planDelays(20_000);
+    expect(plan.first).toBe(12_000);
+    expect(plan.next(1)).toBe(1000);
+    expect(plan.next(2)).toBe(1250);
+    expect(plan.next(50)).toBe(10_000);
+    expect(plan.fromEta(3000)).toBe(3050);
+    expect(plan.fromEta(1)).toBe(200);
+    expect(planDelays(100, { firstDelayMs: 0, intervalMs: 5, minIntervalMs: 50 }).next(1)).toBe(50);
+  });
+});
+
+describe('pollUntilDone', () => {
+  it('waits for the first delay, then backs off until done', async () => {
+    const { read, times } = scripted([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, onDeadline: deadline, random: () => 0.5 });
+    await vi.advanceTimersByTimeAsync(5999);
+    expect(read).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(60_000);
+    await expect(done).resolves.toMatchObject({ reads: 3, status: { state: 'succeeded' } });
+    expect(times).toEqual([6000, 6500, 7125]);
+  });
+
+  it('times the next read to the provider eta', async () => {
+    const { read, times } = scripted([{ state: 'running', etaMs: 4000, progress: 20 }, { state: 'succeeded' }]);
+    const seen: number[] = [];
+    const done = pollUntilDone({
+      read,
+      typicalDurationMs: 1000,
+      options: { firstDelayMs: 100 },
+      onDeadline: deadline,
+      random: () => 0.5,
+      onStatus: (status) => seen.push(status.progress ?? -1),
+    });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(done).resolves.toMatchObject({ reads: 2 });
+    expect(times).toEqual([100, 4150]);
+    expect(seen).toEqual([20, -1]);
+  });
+
+  it('counts time already elapsed since submission (resume)', async () => {
+    const { read, times } = scripted([{ state: 'succeeded' }]);
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, elapsedMs: 60_000, onDeadline: deadline, random: () => 0.5 });
+    await vi.advanceTimersByTimeAsync(0);
+    await expect(done).resolves.toMatchObject({ reads: 1 });
+    expect(times).toEqual([0]);
+  });
+
+  it('applies jitter within its bounds', async () => {
+    const { read, times } = scripted([{ state: 'succeeded' }]);
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 0 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await done;
+    expect(times).toEqual([5400]);
+  });
+
+  it('stops at the total deadline with one last read', async () => {
+    const { read, times } = scripted([{ state: 'running' }]);
+    const done = pollUntilDone({ read, typicalDurationMs: 1000, options: { timeoutMs: 3000 }, onDeadline: deadline, random: () => 0.5 });
+    const outcome = expect(done).rejects.toMatchObject({ kind: 'timeout' });
+    await vi.advanceTimersByTimeAsync(5000);
+    await outcome;
+    expect(times.at(-1)).toBe(3000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('an abort interrupts the sleep itself', async () => {
+    const { read } = scripted([{ state: 'running' }]);
+    const controller = new AbortController();
+    const done = pollUntilDone({ read, typicalDurationMs: 60_000, signal: controller.signal, onDeadline: deadline });
+    await vi.advanceTimersByTimeAsync(1000);
+    controller.abort();
+    await expect(done).rejects.toMatchObject({ kind: 'aborted' });
+    expect(read).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('returns failed statuses to the caller', async () => {
+    const error = new PictorError({ kind: 'task_failed', message: 'bad' });
+    const { read } = scripted([{ state: 'queued' }, { state: 'failed', error }]);
+    const done = pollUntilDone({ read, typicalDurationMs: 100, onDeadline: deadline });
+    await vi.advanceTimersByTimeAsync(5000);
+    await expect(done).resolves.toMatchObject({ status: { state: 'failed', error } });
+  });
+});
