@@ -24,6 +24,8 @@ export default defineConfig({
     projects: [
       project('packages/core', 'core'),
       project('packages/mock', 'mock'),
+      project('packages/testing', 'testing'),
+      project('packages/zai', 'zai'),
       project('examples', 'examples'),
     ],
   },

@@ -1,5 +1,6 @@
 export * from './adapter.ts';
 export * from './download.ts';
+export * from './env.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './handle.ts';

@@ -1,0 +1,55 @@
+/**
+ * Z.AI's wire format as zod schemas. Parsed leniently on purpose: real bodies
+ * deviate from the docs (numbers as strings, missing fields, extra fields,
+ * model names in another case), so only what Pictor needs is required.
+ */
+import { z } from 'zod';
+
+/** A string, or a number to be read as a string (ids and codes arrive as both). */
+const StringLike = z.union([z.string(), z.number()]).transform((v) => String(v));
+const OptionalString = StringLike.optional().catch(undefined);
+
+export const SyncImageResponse = z.looseObject({
+  created: z.coerce.number().optional().catch(undefined),
+  data: z.array(z.looseObject({ url: z.string().optional().catch(undefined), b64_json: z.string().optional().catch(undefined) })).catch([]).optional(),
+  content_filter: z
+    .array(z.looseObject({ role: z.string().catch('unknown'), level: z.coerce.number().catch(-1) }))
+    .optional()
+    .catch(undefined),
+  request_id: OptionalString,
+  id: OptionalString,
+});
+
+export const AsyncSubmitResponse = z.looseObject({
+  id: StringLike,
+  request_id: OptionalString,
+  model: OptionalString,
+  task_status: OptionalString,
+});
+
+export const AsyncResultResponse = z.looseObject({
+  task_status: z.string(),
+  model: OptionalString,
+  request_id: OptionalString,
+  image_result: z.array(z.looseObject({ url: z.string().optional().catch(undefined), b64_json: z.string().optional().catch(undefined) })).optional().catch([]),
+  message: OptionalString,
+  error: z.unknown().optional(),
+});
+
+/** Every documented error body shape: {error:{code,message}}, {code,message}, {code,msg}, {error:"text",code}. */
+export const ErrorBody = z.looseObject({
+  error: z.union([z.looseObject({ code: OptionalString, message: OptionalString }), z.string()]).optional().catch(undefined),
+  code: OptionalString,
+  message: OptionalString,
+  msg: OptionalString,
+});
+
+export interface ZaiRequestBody {
+  model: string;
+  prompt: string;
+  size: string;
+  quality: string;
+  user_id?: string;
+  watermark_enabled?: boolean;
+  request_id?: string;
+}

@@ -1,0 +1,203 @@
+/**
+ * The Z.AI / BigModel adapter: translation only. Validation, retries, polling,
+ * events and normalisation come from @pictor/core's createProvider.
+ */
+import {
+  PictorError,
+  createHttpClient,
+  createProvider,
+  readEnv,
+  type AdapterOutput,
+  type AdapterStatus,
+  type ImageProvider,
+  type PollOptions,
+  type PreparedRequest,
+  type ProviderAdapter,
+  type RetryOptions,
+  type TaskHandle,
+} from '@pictor/core';
+import { z } from 'zod';
+import { mapZaiError, readZaiError } from './errors.ts';
+import { ZAI_MODELS } from './models.ts';
+import { AsyncResultResponse, AsyncSubmitResponse, SyncImageResponse, type ZaiRequestBody } from './wire.ts';
+
+export const ZAI_BASE_URLS = {
+  international: 'https://api.z.ai/api/paas/v4',
+  mainland: 'https://open.bigmodel.cn/api/paas/v4',
+} as const;
+
+export type ZaiRegion = keyof typeof ZAI_BASE_URLS;
+
+export interface ZaiOptions {
+  /** Defaults to the ZAI_API_KEY environment variable. A missing key fails at call time, not import. */
+  readonly apiKey?: string | undefined;
+  /** 'international' (api.z.ai, default) or 'mainland' (open.bigmodel.cn). */
+  readonly region?: ZaiRegion | undefined;
+  /** Overrides the region's base URL (e.g. the Pictor emulator). */
+  readonly baseURL?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly fetch?: typeof globalThis.fetch | undefined;
+  /** Per-request timeout (default 60 s for submits and reads; sync glm-image gets 180 s). */
+  readonly timeoutMs?: number | undefined;
+  readonly retry?: RetryOptions | undefined;
+  readonly poll?: PollOptions | undefined;
+  readonly strict?: boolean | undefined;
+}
+
+/** `providerOptions.zai` */
+export const zaiProviderOptionsSchema = z
+  .object({
+    /**
+     * Sent as request_id. Z.AI refuses a second request with the same id (code 1231), which makes a
+     * forced retry safe. Default: a fresh UUID per call, reused by its own retries.
+     */
+    requestId: z.string().min(6).max(64).optional(),
+  })
+  .strict();
+
+export type ZaiProviderOptions = z.infer<typeof zaiProviderOptionsSchema>;
+
+const SYNC_TIMEOUT_MS = 180_000;
+
+export function createZai(options: ZaiOptions = {}): ImageProvider {
+  const region = options.region ?? 'international';
+  if (!(region in ZAI_BASE_URLS)) {
+    throw new PictorError({
+      kind: 'invalid_request',
+      provider: 'zai',
+      retryable: false,
+      message: `Unknown Z.AI region "${String(region)}"; valid: ${Object.keys(ZAI_BASE_URLS).join(', ')}`,
+    });
+  }
+  const baseURL = options.baseURL ?? ZAI_BASE_URLS[region];
+  const apiKey = options.apiKey ?? readEnv('ZAI_API_KEY');
+  const httpOptions = {
+    provider: 'zai',
+    baseURL,
+    apiKey,
+    missingKeyMessage: 'No Z.AI API key: pass createZai({ apiKey }) or set ZAI_API_KEY',
+    headers: { 'accept-language': 'en-US,en', ...options.headers },
+    fetch: options.fetch,
+    mapError: mapZaiError,
+  };
+  const http = createHttpClient({ ...httpOptions, timeoutMs: options.timeoutMs ?? 60_000 });
+  // A sync glm-image call holds the connection for the whole generation (~20 s, more under load).
+  const slowHttp = createHttpClient({ ...httpOptions, timeoutMs: options.timeoutMs ?? SYNC_TIMEOUT_MS, totalTimeoutMs: SYNC_TIMEOUT_MS + 10_000 });
+  // One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
+  const requestIds = new WeakMap<object, string>();
+
+  const body = (request: PreparedRequest<ZaiProviderOptions>): ZaiRequestBody => {
+    let requestId = request.providerOptions.requestId ?? requestIds.get(request);
+    if (!requestId) {
+      requestId = globalThis.crypto.randomUUID();
+      requestIds.set(request, requestId);
+    }
+    return {
+      model: request.model,
+      prompt: request.prompt,
+      size: `${request.size.width}x${request.size.height}`,
+      quality: request.quality,
+      ...(request.userId !== undefined ? { user_id: request.userId } : {}),
+      ...(request.watermark !== undefined ? { watermark_enabled: request.watermark } : {}),
+      request_id: requestId,
+    };
+  };
+
+  const adapter: ProviderAdapter<ZaiProviderOptions> = {
+    id: 'zai',
+    models: ZAI_MODELS,
+    providerOptionsSchema: zaiProviderOptionsSchema,
+
+    async generateSync(request, { signal }): Promise<AdapterOutput> {
+      const response = await slowHttp.post('images/generations', { json: body(request), signal });
+      const parsed = parse(SyncImageResponse, response.data, 'images/generations');
+      return {
+        images: toImages(parsed.data),
+        requestId: parsed.request_id ?? parsed.id ?? response.requestId,
+        createdAt: parsed.created !== undefined && parsed.created > 0 ? new Date(parsed.created * 1000).toISOString() : undefined,
+        contentFilter: parsed.content_filter,
+        raw: response.data,
+      };
+    },
+
+    async submitAsync(request, { signal }) {
+      const response = await http.post('async/images/generations', { json: body(request), signal });
+      const parsed = parse(AsyncSubmitResponse, response.data, 'async/images/generations', 'unknown');
+      if (parsed.task_status?.toUpperCase() === 'FAIL') {
+        // Refused at submission: no task to poll, nothing was generated.
+        const { code, message } = readZaiError(response.data);
+        throw new PictorError({
+          kind: 'task_failed',
+          provider: 'zai',
+          providerCode: code,
+          retryable: false,
+          submitOutcome: 'not_created',
+          message: `Z.AI refused the task at submission${message ? `: ${message}` : ''}`,
+        });
+      }
+      return { taskId: parsed.id, requestId: parsed.request_id ?? response.requestId, raw: response.data };
+    },
+
+    async readStatus(handle: TaskHandle, { signal }): Promise<AdapterStatus> {
+      const response = await http.get(`async-result/${encodeURIComponent(handle.taskId)}`, { signal });
+      const parsed = parse(AsyncResultResponse, response.data, 'async-result');
+      const status = parsed.task_status.toUpperCase();
+      if (status === 'PROCESSING') return { state: 'running', raw: response.data };
+      if (status === 'SUCCESS') {
+        return {
+          state: 'succeeded',
+          output: { images: toImages(parsed.image_result), requestId: parsed.request_id ?? handle.requestId, raw: response.data },
+          raw: response.data,
+        };
+      }
+      if (status === 'FAIL') {
+        const { code, message } = readZaiError(response.data);
+        const reason = message ?? (typeof parsed.error === 'string' ? parsed.error : undefined);
+        return {
+          state: 'failed',
+          error: new PictorError({
+            kind: code === '1301' ? 'content_filtered' : 'task_failed',
+            provider: 'zai',
+            providerCode: code,
+            requestId: parsed.request_id,
+            retryable: false,
+            message: `Z.AI task ${handle.taskId} failed${reason ? `: ${reason}` : ' (Z.AI gave no reason)'}`,
+            details: { body: response.data },
+          }),
+          raw: response.data,
+        };
+      }
+      throw new PictorError({
+        kind: 'invalid_response',
+        provider: 'zai',
+        retryable: false,
+        message: `Z.AI returned an unknown task_status "${parsed.task_status}" for task ${handle.taskId} (expected PROCESSING, SUCCESS or FAIL)`,
+      });
+    },
+  };
+
+  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict });
+}
+
+function toImages(entries: readonly { url?: string | undefined; b64_json?: string | undefined }[] | undefined) {
+  return (entries ?? []).flatMap((entry) => {
+    if (entry.url) return [{ url: entry.url }];
+    if (entry.b64_json) return [{ url: `data:image/png;base64,${entry.b64_json}`, mediaType: 'image/png' }];
+    return [];
+  });
+}
+
+function parse<T>(schema: z.ZodType<T>, data: unknown, endpoint: string, submitOutcome?: 'unknown'): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  throw new PictorError({
+    kind: 'invalid_response',
+    provider: 'zai',
+    retryable: false,
+    // A 200 to a submit that we can't read may still have created a task.
+    submitOutcome,
+    message: `Z.AI ${endpoint} returned an unexpected body (${issues})`,
+    details: { body: data },
+  });
+}
