@@ -26,6 +26,7 @@ export default defineConfig({
       project('packages/mock', 'mock'),
       project('packages/testing', 'testing'),
       project('packages/zai', 'zai'),
+      project('packages/novita', 'novita'),
       project('examples', 'examples'),
     ],
   },

@@ -28,6 +28,8 @@ export interface PollOptions {
   readonly timeoutMs?: number | undefined;
   /** Added to a provider eta so the read lands just after the task is done (default 50 ms). */
   readonly etaMarginMs?: number | undefined;
+  /** Longest wait a provider eta may cause (default 2 minutes), in case an eta is wild. */
+  readonly maxEtaWaitMs?: number | undefined;
 }
 
 export const DEFAULT_POLL = {
@@ -38,6 +40,7 @@ export const DEFAULT_POLL = {
   jitter: 0.1,
   timeoutMs: 10 * 60_000,
   etaMarginMs: 50,
+  maxEtaWaitMs: 120_000,
 } as const;
 
 export interface PollContext {
@@ -70,8 +73,12 @@ export function planDelays(typicalDurationMs: number, options: PollOptions = {})
     first: Math.max(0, first),
     /** Delay after the `k`-th read (k >= 1) with no eta. */
     next: (k: number) => clamp(interval * factor ** (k - 1)),
-    /** Delay when the provider says the task ends in `etaMs`. */
-    fromEta: (etaMs: number) => clamp(etaMs + (options.etaMarginMs ?? DEFAULT_POLL.etaMarginMs)),
+    /**
+     * Delay when the provider says the task ends in `etaMs`. Not capped by maxIntervalMs: reading
+     * before the provider's own eta only costs requests. Capped by maxEtaWaitMs in case the eta is wild.
+     */
+    fromEta: (etaMs: number) =>
+      Math.max(min, Math.min(options.maxEtaWaitMs ?? DEFAULT_POLL.maxEtaWaitMs, etaMs + (options.etaMarginMs ?? DEFAULT_POLL.etaMarginMs))),
   };
 }
 

@@ -25,6 +25,8 @@ describe('planDelays', () => {
     expect(plan.next(50)).toBe(10_000);
     expect(plan.fromEta(3000)).toBe(3050);
     expect(plan.fromEta(1)).toBe(200);
+    expect(plan.fromEta(15_000)).toBe(15_050);
+    expect(plan.fromEta(3_600_000)).toBe(120_000);
     expect(planDelays(100, { firstDelayMs: 0, intervalMs: 5, minIntervalMs: 50 }).next(1)).toBe(50);
   });
 });

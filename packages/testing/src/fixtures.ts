@@ -211,3 +211,35 @@ export function findSecrets(text: string, secrets: readonly string[] = []): stri
   if (redactSecrets(text) !== text) found.push('key-like string');
   return found;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Maintainer recording runs
+
+export interface LiveScenario {
+  /** File name without extension. */
+  readonly name: string;
+  readonly scenario: string;
+  /** Drives the live API; errors are expected for error scenarios and are recorded too. */
+  run(): Promise<unknown>;
+}
+
+/**
+ * Runs each scenario against the live API, recording and scrubbing its traffic,
+ * and returns the fixtures (the caller writes them). Used by `pnpm fixtures:record`.
+ */
+export async function recordScenarios(scenarios: readonly LiveScenario[], secrets: readonly string[]): Promise<Map<string, Fixture>> {
+  const out = new Map<string, Fixture>();
+  for (const scenario of scenarios) {
+    const recording = record({ scenario: scenario.scenario, secrets });
+    try {
+      await scenario.run();
+    } catch {
+      // Error scenarios end in an error by design; the traffic is what matters.
+    }
+    const fixture = recording.stop();
+    const leaks = findSecrets(JSON.stringify(fixture), secrets);
+    if (leaks.length > 0) throw new Error(`refusing to write ${scenario.name}: it still holds ${leaks.join(', ')}`);
+    out.set(scenario.name, fixture);
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+/**
+ * The Novita adapter: GLM-Image through POST /v3/async/glm-image and
+ * GET /v3/async/task-result. Translation only; core does the rest.
+ */
+import {
+  PictorError,
+  createHttpClient,
+  createProvider,
+  readEnv,
+  type AdapterStatus,
+  type ImageProvider,
+  type PollOptions,
+  type PreparedRequest,
+  type ProviderAdapter,
+  type RetryOptions,
+  type TaskHandle,
+} from '@pictor/core';
+import { z } from 'zod';
+import { mapNovitaError } from './errors.ts';
+import { NOVITA_MODELS } from './models.ts';
+import { toAdapterStatus } from './status.ts';
+import { SubmitResponse, TaskResult, type NovitaSubmitBody } from './wire.ts';
+
+export const NOVITA_BASE_URL = 'https://api.novita.ai';
+
+export interface NovitaOptions {
+  /** Defaults to the NOVITA_API_KEY environment variable; a missing key fails at call time. */
+  readonly apiKey?: string | undefined;
+  readonly baseURL?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly fetch?: typeof globalThis.fetch | undefined;
+  /** Sent as extra.webhook.url on every submit (per call: providerOptions.novita.webhookUrl). */
+  readonly webhookUrl?: string | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly retry?: RetryOptions | undefined;
+  readonly poll?: PollOptions | undefined;
+  readonly strict?: boolean | undefined;
+}
+
+/** `providerOptions.novita` */
+export const novitaProviderOptionsSchema = z
+  .object({
+    webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  })
+  .strict();
+
+export type NovitaProviderOptions = z.infer<typeof novitaProviderOptionsSchema>;
+
+export function createNovita(options: NovitaOptions = {}): ImageProvider {
+  if (options.webhookUrl !== undefined && !novitaProviderOptionsSchema.safeParse({ webhookUrl: options.webhookUrl }).success) {
+    throw new PictorError({ kind: 'invalid_request', provider: 'novita', retryable: false, message: `webhookUrl must be an http(s) URL, got "${options.webhookUrl}"` });
+  }
+  const http = createHttpClient({
+    provider: 'novita',
+    baseURL: options.baseURL ?? NOVITA_BASE_URL,
+    apiKey: options.apiKey ?? readEnv('NOVITA_API_KEY'),
+    missingKeyMessage: 'No Novita API key: pass createNovita({ apiKey }) or set NOVITA_API_KEY',
+    headers: options.headers,
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    mapError: mapNovitaError,
+  });
+
+  const body = (request: PreparedRequest<NovitaProviderOptions>): NovitaSubmitBody => {
+    const webhookUrl = request.providerOptions.webhookUrl ?? options.webhookUrl;
+    return {
+      prompt: request.prompt,
+      size: `${request.size.width}x${request.size.height}`,
+      quality: request.quality,
+      // Novita's default is true (watermarked): only sent when the caller chose.
+      ...(request.watermark !== undefined ? { watermark_enabled: request.watermark } : {}),
+      ...(webhookUrl ? { extra: { webhook: { url: webhookUrl } } } : {}),
+    };
+  };
+
+  const adapter: ProviderAdapter<NovitaProviderOptions> = {
+    id: 'novita',
+    models: NOVITA_MODELS,
+    providerOptionsSchema: novitaProviderOptionsSchema,
+
+    async submitAsync(request, { signal }) {
+      const response = await http.post('v3/async/glm-image', { json: body(request), signal });
+      const parsed = SubmitResponse.safeParse(response.data);
+      if (!parsed.success) {
+        throw new PictorError({
+          kind: 'invalid_response',
+          provider: 'novita',
+          retryable: false,
+          submitOutcome: 'unknown',
+          message: 'Novita accepted the submit but its answer has no task_id; the task may exist: check the Novita console',
+          details: { body: response.data },
+        });
+      }
+      return { taskId: parsed.data.task_id, requestId: response.requestId, raw: response.data };
+    },
+
+    async readStatus(handle: TaskHandle, { signal }): Promise<AdapterStatus> {
+      const response = await http.get('v3/async/task-result', { searchParams: { task_id: handle.taskId }, signal });
+      const parsed = TaskResult.safeParse(response.data);
+      if (!parsed.success) {
+        throw new PictorError({
+          kind: 'invalid_response',
+          provider: 'novita',
+          retryable: false,
+          message: `Novita task-result for ${handle.taskId} has no task.status (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`,
+          details: { body: response.data },
+        });
+      }
+      return toAdapterStatus(parsed.data, response.data, handle.taskId);
+    },
+  };
+
+  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict });
+}
