@@ -36,13 +36,22 @@ export async function saveImage(
 /** Saves every image of a result into a directory, named after the task. */
 export async function saveResult(result: ImageResult, directory: string, options: DownloadOptions = {}): Promise<SavedImage[]> {
   await mkdir(directory, { recursive: true });
-  const stem = `${result.provider}-${result.model}-${(result.taskId ?? result.requestId ?? Date.now().toString()).replace(/[^\w.-]/g, '_')}`;
+  const stem = `${result.provider}-${result.model}-${fileSafeId(result.taskId ?? result.requestId ?? Date.now().toString())}`;
   const saved: SavedImage[] = [];
   for (const [index, image] of result.images.entries()) {
     const name = result.images.length > 1 ? `${stem}-${index + 1}` : stem;
     saved.push(await saveImage(image, directory.endsWith('/') ? directory : `${directory}/`, { ...options, name }));
   }
   return saved;
+}
+
+/** Ids become file names: unsafe characters replaced, long ids (the mock's) shortened to a hash. */
+function fileSafeId(id: string): string {
+  const safe = id.replace(/[^\w.-]/g, '_');
+  if (safe.length <= 40) return safe;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return `${safe.slice(0, 16)}-${(hash >>> 0).toString(16)}`;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -141,7 +141,8 @@ export function createMock(options: MockOptions = {}): MockProvider {
   const reportEta = options.reportEta ?? true;
   const faults = options.faults ?? [];
   const calls: MockCall[] = [];
-  const tasks = new Map<string, MockTask>();
+  // Tasks are encoded in their ids, so any mock instance (in any process) can resume a saved handle.
+  let accepted = 0;
   let used = faults.map(() => 0);
   let nextTask = 1;
 
@@ -214,21 +215,21 @@ export function createMock(options: MockOptions = {}): MockProvider {
       const call = { method: 'submitAsync' as const, model: request.model, prompt: request.prompt };
       await sleep(latencyMs, signal);
       await strike(takeFault('submit', request.prompt), call, signal);
-      const taskId = `mock-task-${nextTask++}`;
       const taskFault = takeFault('task', request.prompt);
       const seed = (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
-      tasks.set(taskId, {
+      const taskId = encodeTask({
         ...taskOf(request, seed),
         acceptedAt: Date.now(),
         fate: taskFault && taskFault.on === 'task' ? (taskFault.empty ? 'empty' : 'failed') : 'ok',
         reason: taskFault && taskFault.on === 'task' ? taskFault.fail : undefined,
       });
+      accepted++;
       calls.push({ ...call, taskId, at: Date.now(), outcome: 'ok' });
       return { taskId, raw: { task_id: taskId } };
     },
 
     async readStatus(handle, { signal }): Promise<AdapterStatus> {
-      const task = tasks.get(handle.taskId);
+      const task = decodeTask(handle.taskId);
       const call = { method: 'readStatus' as const, model: handle.model, prompt: task?.prompt, taskId: handle.taskId };
       await sleep(latencyMs, signal);
       await strike(takeFault('status', task?.prompt), call, signal);
@@ -239,7 +240,7 @@ export function createMock(options: MockOptions = {}): MockProvider {
           provider: id,
           status: 404,
           retryable: false,
-          message: `mock: no task ${handle.taskId} (mock tasks live in one process; a handle from another process is unknown here)`,
+          message: `mock: no task ${handle.taskId} (not an id this mock issued)`,
         });
       }
       const elapsed = Date.now() - task.acceptedAt;
@@ -274,14 +275,33 @@ export function createMock(options: MockOptions = {}): MockProvider {
       return calls;
     },
     get acceptedTasks() {
-      return tasks.size;
+      return accepted;
     },
     reset() {
       calls.length = 0;
-      tasks.clear();
+      accepted = 0;
       used = faults.map(() => 0);
     },
   };
+}
+
+const TASK_PREFIX = 'mock-';
+
+function encodeTask(task: MockTask): string {
+  const json = JSON.stringify(task);
+  return TASK_PREFIX + btoa(String.fromCharCode(...new TextEncoder().encode(json))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function decodeTask(taskId: string): MockTask | undefined {
+  if (!taskId.startsWith(TASK_PREFIX)) return undefined;
+  try {
+    const base64 = taskId.slice(TASK_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/');
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const task = JSON.parse(json) as MockTask;
+    return typeof task.prompt === 'string' && Number.isInteger(task.width) && Number.isInteger(task.height) ? task : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function taskOf(request: { prompt: string; size: { width: number; height: number }; n: number }, seed: number) {

@@ -137,9 +137,14 @@ describe('createMock', () => {
     await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
   });
 
-  it('does not know handles from another process', async () => {
-    const handle = await createMock().submit({ model: 'glm-image', prompt: 'x' });
-    await expect(createMock().status(handle)).rejects.toMatchObject({ kind: 'not_found' });
+  it('resumes a saved handle in a fresh instance, and refuses ids it never issued', async () => {
+    const handle = JSON.parse(JSON.stringify(await createMock({ durationMs: 1 }).submit({ model: 'glm-image', prompt: 'x', size: '1024x1024' })));
+    const fresh = createMock();
+    const result = await fresh.wait(handle, fast);
+    expect(readPngSize((await download(result.images[0]!)).bytes)).toEqual({ width: 1024, height: 1024 });
+    expect(fresh.calls.map((c) => c.method)).not.toContain('submitAsync');
+    await expect(fresh.status({ ...handle, taskId: 'mock-%%%' })).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(fresh.status({ ...handle, taskId: 'other' })).rejects.toMatchObject({ kind: 'not_found' });
   });
 
   it('supports a custom id and the variant provider option', async () => {

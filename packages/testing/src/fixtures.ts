@@ -30,6 +30,8 @@ export const InteractionSchema = z.looseObject({
   rawHeaders: HeaderList.optional(),
   /** Drop the connection instead of answering (code such as ECONNRESET). */
   errorCode: z.string().optional(),
+  /** Answer this many matching requests (default 1). */
+  times: z.number().int().positive().optional(),
 });
 
 export const FixtureSchema = z.object({
@@ -84,7 +86,9 @@ export function replay(fixture: Fixture, options: ReplayOptions = {}): Replay {
   const scopes = fixture.interactions.map((interaction) => {
     const origin = options.scope ?? interaction.scope;
     const matcher = (body: unknown) => interaction.body === undefined || isSubset(interaction.body, body, ignore);
-    const intercept = nock(origin).intercept(interaction.path, interaction.method.toUpperCase(), matcher as never);
+    const intercept = nock(origin)
+      .intercept(interaction.path, interaction.method.toUpperCase(), matcher as never)
+      .times(interaction.times ?? 1);
     const record = () => requests.push(`${interaction.method.toUpperCase()} ${interaction.path}`);
     if (interaction.errorCode) {
       const failing = intercept.replyWithError(Object.assign(new Error(`fixture: ${interaction.errorCode}`), { code: interaction.errorCode }));

@@ -1,0 +1,194 @@
+/**
+ * The provider contract suite: one vitest suite every provider must pass, on
+ * fixtures, on the emulator or in process. A harness tells the suite how to
+ * program its backend for each scenario and how to count what the backend saw.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  PictorError,
+  collectEvents,
+  type ErrorKind,
+  type ImageProvider,
+  type ImageRequest,
+  type TaskHandle,
+  type WaitOptions,
+} from '@pictor/core';
+
+export type ContractScenario =
+  | { readonly type: 'success' }
+  | { readonly type: 'task_failed' }
+  /** The provider answers success with zero images. */
+  | { readonly type: 'empty' }
+  /** The provider answers with an error of this kind (on submit). */
+  | { readonly type: 'error'; readonly kind: ErrorKind }
+  /** The task is accepted and never finishes. */
+  | { readonly type: 'never_finishes' };
+
+export interface ContractHarness {
+  /** Programs the backend for a scenario and returns a provider to exercise. */
+  arrange(scenario: ContractScenario): Promise<ImageProvider> | ImageProvider;
+  /** A new provider instance on the same backend (for resuming a saved handle). */
+  fresh(): ImageProvider;
+  /** Submits the backend received so far in this test. */
+  submits(): number;
+  /** All requests the backend received so far in this test. */
+  requests(): number;
+  /** The model to request, and any extra request fields. */
+  readonly request: ImageRequest;
+  /** A size this model refuses. */
+  readonly invalidSize: string;
+  /** Error kinds the backend can produce on demand, with whether each is retryable by default. */
+  readonly errorKinds: readonly ErrorKind[];
+  /** True when the model is asynchronous (abort, deadline and resume apply). */
+  readonly async: boolean;
+  /** Wait options that make polling fast for this backend. */
+  readonly fastWait?: WaitOptions | undefined;
+  cleanup?(): Promise<void> | void;
+}
+
+async function failure(promise: Promise<unknown>): Promise<PictorError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'expected the call to fail with a PictorError').toBeInstanceOf(PictorError);
+  return error as PictorError;
+}
+
+/**
+ * Declares the contract suite for one provider. `setup` runs before each test and
+ * returns a fresh harness; its `cleanup` runs after.
+ */
+export function describeProviderContract(name: string, setup: () => Promise<ContractHarness> | ContractHarness): void {
+  const withHarness = (run: (h: ContractHarness) => Promise<void>) => async () => {
+    const harness = await setup();
+    try {
+      await run(harness);
+    } finally {
+      await harness.cleanup?.();
+    }
+  };
+
+  describe(`provider contract: ${name}`, () => {
+    it(
+      'returns the normalised result shape',
+      withHarness(async (h) => {
+        const provider = await h.arrange({ type: 'success' });
+        const result = await provider.generate(h.request, h.fastWait);
+        expect(result.provider).toBe(provider.id);
+        expect(result.images.length).toBeGreaterThan(0);
+        for (const image of result.images) {
+          expect(image.url).toMatch(/^(https?:|data:)/);
+          expect(image.width).toBe(result.size.width);
+          expect(image.height).toBe(result.size.height);
+        }
+        expect(Number.isNaN(Date.parse(result.createdAt))).toBe(false);
+        expect(result.cost.images).toBe(result.images.length);
+        expect(Array.isArray(result.warnings)).toBe(true);
+        expect(result.timings.attempts).toBeGreaterThanOrEqual(1);
+        expect(h.submits()).toBe(1);
+      }),
+    );
+
+    it(
+      'validates before the network: an invalid size makes no request',
+      withHarness(async (h) => {
+        const provider = await h.arrange({ type: 'success' });
+        const error = await failure(provider.generate({ ...h.request, size: h.invalidSize }, h.fastWait));
+        expect(error.kind).toBe('invalid_request');
+        expect(error.message).toMatch(/Nearest valid sizes/);
+        expect(h.requests()).toBe(0);
+      }),
+    );
+
+    it(
+      'treats a success with no images as a failure',
+      withHarness(async (h) => {
+        const provider = await h.arrange({ type: 'empty' });
+        const error = await failure(provider.generate(h.request, h.fastWait));
+        expect(error.kind).toBe('invalid_response');
+      }),
+    );
+
+    it(
+      'reports a failed task as task_failed (or content_filtered)',
+      withHarness(async (h) => {
+        // A sync call has no task: its failures are error responses, covered by 'error kinds'.
+        if (!h.async) return;
+        const provider = await h.arrange({ type: 'task_failed' });
+        const error = await failure(provider.generate(h.request, h.fastWait));
+        expect(['task_failed', 'content_filtered']).toContain(error.kind);
+        expect(error.retryable).toBe(false);
+      }),
+    );
+
+    it(
+      'emits lifecycle events in order',
+      withHarness(async (h) => {
+        const provider = await h.arrange({ type: 'success' });
+        const { events, listener } = collectEvents();
+        await provider.generate(h.request, { ...h.fastWait, onEvent: listener });
+        const types = events.map((e) => e.type).filter((t) => t !== 'retry');
+        expect(types[0]).toBe('submitted');
+        expect(types.at(-1)).toBe('completed');
+        expect(types.slice(1, -1).every((t) => t === 'status')).toBe(true);
+        if (h.async) expect(types).toContain('status');
+      }),
+    );
+
+    describe('error kinds', () => {
+      it(
+        'maps every error kind the backend can produce',
+        withHarness(async (h) => {
+          for (const kind of h.errorKinds) {
+            const provider = await h.arrange({ type: 'error', kind });
+            const error = await failure(provider.generate(h.request, { ...h.fastWait, retry: { submit: { retries: 0 }, status: { retries: 0 } } }));
+            expect(error.kind, `scenario error:${kind}`).toBe(kind);
+            expect(error.provider).toBe(provider.id);
+          }
+        }),
+      );
+    });
+
+    describe('async lifecycle', () => {
+      it(
+        'resumes a handle serialised to JSON in a fresh instance without a second submit',
+        withHarness(async (h) => {
+          if (!h.async) return;
+          const provider = await h.arrange({ type: 'success' });
+          const handle = await provider.submit(h.request);
+          const saved = JSON.parse(JSON.stringify(handle)) as TaskHandle;
+          const result = await h.fresh().wait(saved, h.fastWait);
+          expect(result.images.length).toBeGreaterThan(0);
+          expect(h.submits()).toBe(1);
+        }),
+      );
+
+      it(
+        'an abort during polling ends the wait at once, with the handle',
+        withHarness(async (h) => {
+          if (!h.async) return;
+          const provider = await h.arrange({ type: 'never_finishes' });
+          const controller = new AbortController();
+          const pending = provider.generate(h.request, { ...h.fastWait, signal: controller.signal, poll: { ...h.fastWait?.poll, firstDelayMs: 60_000 } });
+          setTimeout(() => controller.abort(), 50);
+          const error = await failure(pending);
+          expect(error.kind).toBe('aborted');
+          expect(error.handle?.provider).toBe(provider.id);
+        }),
+      );
+
+      it(
+        'stops at the deadline with a resumable handle',
+        withHarness(async (h) => {
+          if (!h.async) return;
+          const provider = await h.arrange({ type: 'never_finishes' });
+          const error = await failure(provider.generate(h.request, { ...h.fastWait, poll: { ...h.fastWait?.poll, timeoutMs: 100 } }));
+          expect(error.kind).toBe('timeout');
+          expect(error.handle?.taskId).toBeTruthy();
+          expect(h.submits()).toBe(1);
+        }),
+      );
+    });
+  });
+}

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { findSecrets, parseFixture, record, replay, resetReplay, scrubFixture, startEmulator, type Fixture } from '../src/index.ts';
+
+afterEach(() => resetReplay());
+
+const fixture: Fixture = {
+  scenario: 'example',
+  source: 'documented',
+  sourceDetail: 'test',
+  interactions: [
+    { scope: 'https://api.example.test:443', method: 'POST', path: '/v1/things', body: { name: 'a', request_id: 'x' }, status: 200, response: { ok: 1 }, rawHeaders: ['X-Request-Id', 'r1'] },
+    { scope: 'https://api.example.test:443', method: 'GET', path: '/v1/raw', status: 200, response: 'not json', times: 2 },
+  ],
+};
+
+describe('fixture format', () => {
+  it('validates files and explains what is wrong', () => {
+    expect(parseFixture(fixture)).toEqual(fixture);
+    expect(() => parseFixture({ ...fixture, source: 'guessed' }, 'f.json')).toThrow(/f\.json is not a valid Pictor fixture: source/);
+    expect(() => parseFixture({ ...fixture, interactions: [{ method: 'GET' }] })).toThrow(/scope/);
+  });
+});
+
+describe('replay', () => {
+  it('answers matching requests (subset body match, ignored request_id) and tracks them', async () => {
+    const scope = replay(fixture);
+    const response = await fetch('https://api.example.test/v1/things', { method: 'POST', body: JSON.stringify({ name: 'a', request_id: 'other', extra: true }) });
+    expect(await response.json()).toEqual({ ok: 1 });
+    expect(response.headers.get('x-request-id')).toBe('r1');
+    expect(await (await fetch('https://api.example.test/v1/raw')).text()).toBe('not json');
+    expect(scope.pending()).toHaveLength(1);
+    expect(() => scope.done()).toThrow();
+    await fetch('https://api.example.test/v1/raw');
+    scope.done();
+    expect(scope.requests).toEqual(['POST /v1/things', 'GET /v1/raw', 'GET /v1/raw']);
+  });
+
+  it('forbids unmatched requests and other hosts', async () => {
+    replay(fixture);
+    const wrongBody = await fetch('https://api.example.test/v1/things', { method: 'POST', body: JSON.stringify({ name: 'b' }) }).then(
+      (r) => r.status,
+      () => 'failed',
+    );
+    expect(wrongBody).not.toBe(200);
+    await expect(fetch('https://elsewhere.test/')).rejects.toThrow();
+  });
+
+  it('replays against another origin', async () => {
+    const scope = replay(fixture, { scope: 'https://mirror.example.test' });
+    await fetch('https://mirror.example.test/v1/things', { method: 'POST', body: JSON.stringify({ name: 'a' }) });
+    expect(scope.requests).toHaveLength(1);
+  });
+});
+
+describe('record and scrub', () => {
+  it('records live traffic (here: the emulator) with the key scrubbed everywhere', async () => {
+    const key = 'live-secret-key-0123456789';
+    const emulator = await startEmulator({ durations: 0 });
+    try {
+      const recording = record({ scenario: 'recorded from the emulator', secrets: [key] });
+      await fetch(`${emulator.zaiBaseURL}/images/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'glm-image', prompt: `echo ${key}` }),
+      }).then((r) => r.text());
+      const recorded = recording.stop();
+      expect(recorded.source).toBe('recorded');
+      expect(recorded.interactions).toHaveLength(1);
+      expect(recorded.interactions[0]).toMatchObject({ method: 'POST', status: 200 });
+      const text = JSON.stringify(recorded);
+      expect(text).not.toContain(key);
+      expect(findSecrets(text, [key])).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('scrubs headers, known secrets and key-like strings', () => {
+    const dirty: Fixture = {
+      ...fixture,
+      interactions: [{ ...fixture.interactions[0]!, rawHeaders: { Authorization: 'Bearer abcdefghijklmnop', 'set-cookie': 'a=b', 'x-ok': '1' }, response: { echo: 'sk-ABCDEFGHIJKLMNOPQRSTUV', mine: 'my-own-secret-1234' } }],
+    };
+    const clean = scrubFixture(dirty, ['my-own-secret-1234']);
+    const text = JSON.stringify(clean);
+    expect(text).not.toMatch(/abcdefghijklmnop|ABCDEFGHIJKLMNOPQRSTUV|my-own-secret-1234|set-cookie/);
+    expect(clean.interactions[0]!.rawHeaders).toEqual({ 'x-ok': '1' });
+    expect(findSecrets(JSON.stringify(dirty), ['my-own-secret-1234'])).toEqual(['my-own-secret-1234', 'key-like string']);
+  });
+});
