@@ -27,6 +27,7 @@ export default defineConfig({
       project('packages/testing', 'testing'),
       project('packages/zai', 'zai'),
       project('packages/novita', 'novita'),
+      project('packages/pictor', 'pictor'),
       project('examples', 'examples'),
     ],
   },

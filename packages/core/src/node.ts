@@ -2,9 +2,11 @@
  * Node-only helpers (`@pictor/core/node`): writing images to disk. Kept out of
  * the main entry so core runs on any runtime with fetch.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
+import { parseClientConfig, type ClientConfig } from './client.ts';
 import { download, extensionFor, type DownloadOptions } from './download.ts';
+import { PictorError } from './errors.ts';
 import type { GeneratedImage, ImageResult } from './types.ts';
 
 export interface SavedImage {
@@ -60,5 +62,26 @@ async function isDirectory(path: string): Promise<boolean> {
     return (await stat(path)).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/** Reads a client config from a JSON file; errors name the file and the bad field. */
+export async function loadClientConfig(path: string): Promise<ClientConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `Cannot read config file ${path}: ${(error as Error).message}`, cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `Config file ${path} is not valid JSON: ${(error as Error).message}`, cause: error });
+  }
+  try {
+    return parseClientConfig(value);
+  } catch (error) {
+    throw error instanceof PictorError ? error.with({ message: `${path}: ${error.message}` }) : error;
   }
 }

@@ -1,0 +1,129 @@
+/**
+ * createImageClient: one client from configuration. Core never imports an
+ * adapter: the caller passes a registry of provider factories (the `pictor`
+ * package passes the built-in ones), so a user's own adapter registers the same way.
+ */
+import { z } from 'zod';
+import { PictorError } from './errors.ts';
+import { failover, type FailoverCandidate, type FailoverProvider } from './failover.ts';
+import { zodError } from './request.ts';
+import type { ImageProvider } from './types.ts';
+
+/** Builds a provider from its config section (`providers[id]`). */
+export type ProviderFactory = (config: Record<string, unknown>) => ImageProvider;
+
+export interface ProviderRegistration {
+  readonly create: ProviderFactory;
+  /** Validates the config section; its errors name the bad field. */
+  readonly configSchema?: z.ZodType<Record<string, unknown>> | undefined;
+}
+
+export type ProviderRegistry = Readonly<Record<string, ProviderFactory | ProviderRegistration>>;
+
+const ModelRef = z.string().regex(/^[\w.-]+:[\w.-]+$/, 'must be "provider:model", e.g. "zai:glm-image"');
+
+export const ClientConfigSchema = z
+  .object({
+    /** Per-provider settings (apiKey, baseURL, region, …). Keys default to the environment. */
+    providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    /** The default model, as 'provider:model'. */
+    model: ModelRef,
+    /** Tried in order when the default fails with an availability error. */
+    fallbacks: z.array(ModelRef).default([]),
+    failover: z
+      .object({
+        failoverOn: z.array(z.string()).optional(),
+        failoverOnUnknownOutcome: z.boolean().optional(),
+        breaker: z.object({ failureThreshold: z.number().int().positive().optional(), cooldownMs: z.number().int().min(0).optional() }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ClientConfig = z.input<typeof ClientConfigSchema>;
+
+export interface ImageClient extends FailoverProvider {
+  /** The providers built from the config, by id. */
+  readonly providers: Readonly<Record<string, ImageProvider>>;
+  /** 'provider:model' of the default model and the fallbacks, in order. */
+  readonly candidates: readonly string[];
+}
+
+export function parseClientConfig(input: unknown): z.output<typeof ClientConfigSchema> {
+  const parsed = ClientConfigSchema.safeParse(input);
+  if (!parsed.success) throw zodError('Invalid Pictor config', parsed.error);
+  return parsed.data;
+}
+
+export function createImageClient(input: ClientConfig, registry: ProviderRegistry): ImageClient {
+  const config = parseClientConfig(input);
+  const refs = [config.model, ...config.fallbacks];
+  const available = Object.keys(registry);
+  const providers: Record<string, ImageProvider> = {};
+
+  const providerFor = (id: string): ImageProvider => {
+    const existing = providers[id];
+    if (existing) return existing;
+    const registration = registry[id];
+    if (!registration) {
+      throw invalid(`Unknown provider "${id}"; available: ${available.join(', ') || '(none registered)'}`);
+    }
+    const { create, configSchema } = typeof registration === 'function' ? { create: registration, configSchema: undefined } : registration;
+    let section: Record<string, unknown> = config.providers[id] ?? {};
+    if (configSchema) {
+      const parsed = configSchema.safeParse(section);
+      if (!parsed.success) throw zodError(`Invalid config providers.${id}`, parsed.error);
+      section = parsed.data;
+    }
+    const provider = create(section);
+    providers[id] = provider;
+    return provider;
+  };
+
+  for (const id of Object.keys(config.providers)) {
+    if (!registry[id]) throw invalid(`Unknown provider "${id}" in providers; available: ${available.join(', ')}`);
+  }
+
+  const candidates: FailoverCandidate[] = refs.map((ref) => {
+    const [id, model] = ref.split(':') as [string, string];
+    const provider = providerFor(id);
+    if (!provider.models[model]) {
+      throw invalid(`Unknown model "${model}" for provider "${id}"; available: ${Object.keys(provider.models).map((m) => `${id}:${m}`).join(', ')}`);
+    }
+    return { provider, model };
+  });
+
+  const router = failover(candidates, config.failover as Parameters<typeof failover>[1]);
+  const routers = new Map<string, FailoverProvider>([[config.model, router]]);
+  return {
+    ...router,
+    id: 'client',
+    providers,
+    candidates: refs,
+    // A request naming a model ('provider:model' or a model of the default provider) overrides the config's.
+    generate: (request, options) => routeFor(request.model).generate({ ...request, model: undefined }, options),
+    submit: (request, options) => routeFor(request.model).submit({ ...request, model: undefined }, options),
+  };
+
+  function routeFor(model: string | undefined): FailoverProvider {
+    if (model === undefined) return router;
+    const ref = model.includes(':') ? model : `${config.model.split(':')[0]}:${model}`;
+    const cached = routers.get(ref);
+    if (cached) return cached;
+    const [id, name] = ref.split(':') as [string, string];
+    const provider = providerFor(id);
+    if (!provider.models[name]) {
+      throw invalid(`Unknown model "${name}" for provider "${id}"; available: ${Object.keys(provider.models).map((m) => `${id}:${m}`).join(', ')}`);
+    }
+    // An explicit model keeps the configured fallbacks behind it.
+    const rest = candidates.slice(1).filter((c) => !(c.provider.id === id && c.model === name));
+    const routed = failover([{ provider, model: name }, ...rest], config.failover as Parameters<typeof failover>[1]);
+    routers.set(ref, routed);
+    return routed;
+  }
+}
+
+function invalid(message: string): PictorError {
+  return new PictorError({ kind: 'invalid_request', retryable: false, message });
+}

@@ -1,0 +1,204 @@
+/**
+ * Failover across providers, itself an ImageProvider.
+ *
+ * - Candidates whose model can't honour the request (size, quality, mode, n) are
+ *   skipped before any request, with a warning on the result saying why.
+ * - It fails over on availability errors only (by default provider_unavailable,
+ *   timeout, network, rate_limited), never on a validation or content-policy error,
+ *   which would fail everywhere (configurable).
+ * - It never fails over when a submit's outcome is unknown (the first provider may
+ *   have accepted and billed the task) unless `failoverOnUnknownOutcome` is set;
+ *   and never after a task was accepted: a handle stays bound to its provider.
+ * - One retry loop: with several candidates, submits are not retried inside a
+ *   candidate; moving to the next candidate *is* the retry. Status reads keep
+ *   their own (free) retries.
+ * - A circuit breaker per candidate skips one that keeps failing, then probes it.
+ */
+import { CircuitBreaker, type BreakerOptions, type BreakerSnapshot } from './breaker.ts';
+import { PictorError, toPictorError, type ErrorKind } from './errors.ts';
+import { emit } from './events.ts';
+import { parseTaskHandle } from './handle.ts';
+import { prepareRequest } from './prepare.ts';
+import type { ImageRequest } from './request.ts';
+import type { CallOptions, ImageProvider, ImageResult, ModelSpec, TaskHandle, Warning, WaitOptions } from './types.ts';
+
+export interface FailoverCandidate {
+  readonly provider: ImageProvider;
+  readonly model: string;
+}
+
+export interface FailoverPolicy {
+  /** Error kinds that move on to the next candidate. */
+  readonly failoverOn?: readonly ErrorKind[] | undefined;
+  /** Also fail over when a submit may have been accepted (risks paying twice). Default false. */
+  readonly failoverOnUnknownOutcome?: boolean | undefined;
+  readonly breaker?: BreakerOptions | undefined;
+}
+
+export const DEFAULT_FAILOVER_ON: readonly ErrorKind[] = ['provider_unavailable', 'timeout', 'network', 'rate_limited'];
+
+export interface RouteStep {
+  /** 'provider:model' */
+  readonly candidate: string;
+  readonly outcome: 'served' | 'failed' | 'skipped';
+  readonly reason?: string | undefined;
+  readonly error?: PictorError | undefined;
+}
+
+export interface FailoverResult extends ImageResult {
+  /** Every candidate considered, in order, and what happened. */
+  readonly route: readonly RouteStep[];
+}
+
+export interface FailoverProvider extends ImageProvider {
+  generate(request: ImageRequest, options?: WaitOptions): Promise<FailoverResult>;
+  /** Breaker state per candidate ('provider:model'). */
+  breakers(): Record<string, BreakerSnapshot>;
+}
+
+export function failover(candidates: readonly FailoverCandidate[], policy: FailoverPolicy = {}): FailoverProvider {
+  if (candidates.length === 0) {
+    throw new PictorError({ kind: 'invalid_request', retryable: false, message: 'failover() needs at least one candidate' });
+  }
+  const failoverOn = new Set(policy.failoverOn ?? DEFAULT_FAILOVER_ON);
+  const entries = candidates.map((candidate) => {
+    const spec = candidate.provider.models[candidate.model];
+    if (!spec) {
+      throw new PictorError({
+        kind: 'invalid_request',
+        retryable: false,
+        message: `Unknown model "${candidate.model}" for ${candidate.provider.id}; available: ${Object.keys(candidate.provider.models).join(', ')}`,
+      });
+    }
+    return { ...candidate, spec, label: `${candidate.provider.id}:${candidate.model}`, breaker: new CircuitBreaker(policy.breaker) };
+  });
+  const models: Record<string, ModelSpec> = Object.fromEntries(entries.map((e) => [e.label, e.spec]));
+  const several = entries.length > 1;
+
+  /** Inner options: with several candidates, submits are not retried inside one (failover is the retry). */
+  const innerOptions = <T extends CallOptions>(options: T | undefined): T =>
+    (several ? { ...options, retry: { ...options?.retry, submit: { ...options?.retry?.submit, retries: 0 } } } : { ...options }) as T;
+
+  const canHonour = (entry: (typeof entries)[number], request: ImageRequest, options: CallOptions | undefined): string | undefined => {
+    try {
+      prepareRequest(
+        { ...request, model: entry.model, providerOptions: undefined },
+        { providerId: entry.provider.id, models: { [entry.model]: entry.spec }, strict: options?.strict },
+      );
+      return undefined;
+    } catch (error) {
+      return toPictorError(error).message;
+    }
+  };
+
+  const shouldFailOver = (error: PictorError, stage: 'submit' | 'wait'): boolean => {
+    if (error.kind === 'aborted') return false;
+    if (stage === 'wait') return false; // a task was accepted: never pay twice
+    if (!failoverOn.has(error.kind)) return false;
+    if (error.submitOutcome === 'unknown' && !policy.failoverOnUnknownOutcome) return false;
+    return true;
+  };
+
+  const providerFor = (handle: TaskHandle): ImageProvider => {
+    const entry = entries.find((e) => e.provider.id === handle.provider);
+    if (!entry) {
+      throw new PictorError({
+        kind: 'invalid_request',
+        retryable: false,
+        message: `No candidate for provider "${handle.provider}" (candidates: ${entries.map((e) => e.label).join(', ')})`,
+      });
+    }
+    return entry.provider;
+  };
+
+  async function run(request: ImageRequest, options: WaitOptions | undefined, mode: 'generate' | 'submit'): Promise<{ value: ImageResult | TaskHandle; route: RouteStep[]; warnings: Warning[] }> {
+    const route: RouteStep[] = [];
+    const warnings: Warning[] = [];
+    const errors: PictorError[] = [];
+    const next = (index: number) => entries.slice(index + 1).find((e) => !route.some((r) => r.candidate === e.label))?.label;
+    for (const [index, entry] of entries.entries()) {
+      const skip = (reason: string, error?: PictorError) => {
+        route.push({ candidate: entry.label, outcome: 'skipped', reason, error });
+        warnings.push({ type: 'skipped', feature: entry.label, message: `${entry.label} skipped: ${reason}` });
+        emit(options?.onEvent, { type: 'failover', provider: entry.provider.id, model: entry.model, from: entry.label, to: next(index), reason, error });
+      };
+      const incapable = canHonour(entry, request, options);
+      if (incapable) {
+        skip(`cannot honour the request (${incapable})`);
+        continue;
+      }
+      if (!entry.breaker.tryAcquire()) {
+        skip('circuit breaker open after repeated failures');
+        continue;
+      }
+      const candidateRequest = { ...request, model: entry.model };
+      try {
+        const inner = innerOptions(options);
+        const value = mode === 'submit' ? await entry.provider.submit(candidateRequest, inner) : await entry.provider.generate(candidateRequest, inner);
+        entry.breaker.recordSuccess();
+        route.push({ candidate: entry.label, outcome: 'served' });
+        return { value, route, warnings };
+      } catch (caught) {
+        const error = toPictorError(caught, entry.provider.id);
+        // An error carrying a handle came after the task was accepted (while waiting).
+        const stage = error.handle ? 'wait' : 'submit';
+        const countsAgainstHealth = DEFAULT_FAILOVER_ON.includes(error.kind) || error.kind === 'insufficient_quota';
+        if (countsAgainstHealth) entry.breaker.recordFailure();
+        else entry.breaker.release();
+        errors.push(error);
+        route.push({ candidate: entry.label, outcome: 'failed', reason: error.kind, error });
+        if (!shouldFailOver(error, stage)) throw error.with({ attempts: errors.length > 1 ? errors : error.attempts });
+        emit(options?.onEvent, { type: 'failover', provider: entry.provider.id, model: entry.model, from: entry.label, to: next(index), reason: error.kind, error });
+      }
+    }
+    throw allFailed(route, errors);
+  }
+
+  return {
+    id: 'failover',
+    models,
+    breakers: () => Object.fromEntries(entries.map((e) => [e.label, e.breaker.snapshot()])),
+    async generate(request, options) {
+      const { value, route, warnings } = await run(request, options, 'generate');
+      const result = value as ImageResult;
+      return { ...result, warnings: [...warnings, ...result.warnings], route };
+    },
+    async submit(request, options) {
+      const { value, warnings } = await run(request, options, 'submit');
+      const handle = value as TaskHandle;
+      return warnings.length > 0 ? { ...handle, warnings: [...warnings, ...(handle.warnings ?? [])] } : handle;
+    },
+    async status(input, options) {
+      const handle = parseTaskHandle(input);
+      return providerFor(handle).status(handle, options);
+    },
+    async wait(input, options) {
+      const handle = parseTaskHandle(input);
+      return providerFor(handle).wait(handle, options);
+    },
+  };
+}
+
+function allFailed(route: readonly RouteStep[], errors: readonly PictorError[]): PictorError {
+  const summary = route.map((step) => `${step.candidate}: ${step.outcome === 'skipped' ? `skipped (${step.reason})` : (step.error?.message ?? step.reason)}`).join('; ');
+  if (errors.length === 0) {
+    return new PictorError({
+      kind: 'invalid_request',
+      retryable: false,
+      message: `No candidate can serve this request: ${summary}`,
+      details: { route },
+    });
+  }
+  const kinds = new Set(errors.map((e) => e.kind));
+  const last = errors.at(-1) as PictorError;
+  const soonest = Math.min(...errors.map((e) => e.retryAfterMs ?? Infinity));
+  return new PictorError({
+    kind: kinds.size === 1 ? last.kind : 'provider_unavailable',
+    retryable: errors.some((e) => e.retryable),
+    retryAfterMs: Number.isFinite(soonest) ? soonest : undefined,
+    provider: 'failover',
+    message: `All ${route.length} candidates failed: ${summary}`,
+    attempts: errors,
+    details: { route },
+  });
+}
