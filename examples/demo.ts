@@ -3,9 +3,8 @@
  * writes it to ./out/ and prints the file's path and the normalised result.
  * Swap `createMock()` for `createZai()` or `createNovita()` and nothing else changes.
  */
-import { collectEvents } from '@pictor/core';
-import { saveResult } from '@pictor/core/node';
-import { createMock } from '@pictor/mock';
+import { collectEvents, createMock } from 'pictor';
+import { saveResult } from 'pictor/node';
 
 export async function runDemo(outDir = 'out', prompt = 'A lighthouse on a cliff at dawn, watercolour') {
   const provider = createMock({ durationMs: 400 });

@@ -1,0 +1,19 @@
+/**
+ * A user's own application code: a thumbnail service that asks for an image and
+ * returns what its UI needs. Its test (test/my-app.test.ts) runs it offline
+ * against recorded Z.AI traffic, the way an app would test its own code.
+ */
+import type { ImageProvider } from 'pictor';
+
+export interface Thumbnail {
+  readonly url: string;
+  readonly caption: string;
+  readonly costUsd: number | undefined;
+}
+
+export async function makeThumbnail(provider: ImageProvider, subject: string): Promise<Thumbnail> {
+  const result = await provider.generate({ model: 'glm-image', prompt: subject, size: '1280x1280' }, { poll: { firstDelayMs: 0, intervalMs: 10, minIntervalMs: 10 } });
+  const image = result.images[0];
+  if (!image) throw new Error('no image');
+  return { url: image.url, caption: `${subject} (${result.size.width}x${result.size.height}, ${result.provider})`, costUsd: result.cost.usd };
+}

@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadFixture, replay, resetReplay } from '@pictor/testing';
+import { createZai } from '@pictor/zai';
+import { runFailover } from '../failover.ts';
+import { makeThumbnail } from '../my-app.ts';
+import { generateWithConfig } from '../switch-by-config.ts';
+
+afterEach(() => {
+  resetReplay();
+  vi.unstubAllEnvs();
+});
+
+describe('examples/switch-by-config', () => {
+  it('runs the same code on whichever provider the config names', async () => {
+    const a = await generateWithConfig({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } }, 'x');
+    expect(a).toMatchObject({ provider: 'mock', model: 'glm-image', size: { width: 1472, height: 1088 } });
+    const b = await generateWithConfig({ model: 'mock:cogview-4-250304' }, 'x');
+    expect(b).toMatchObject({ model: 'cogview-4-250304', size: { width: 1152, height: 864 } });
+  });
+});
+
+describe('examples/failover', () => {
+  it('fails over from the scripted 503 to the fallback', async () => {
+    const { result, events } = await runFailover();
+    expect(result.model).toBe('cogview-4-250304');
+    expect(result.route.map((s) => s.outcome)).toEqual(['failed', 'served']);
+    expect(events.map((e) => e.type)).toContain('failover');
+  });
+});
+
+describe('examples/my-app (a user test on recorded fixtures)', () => {
+  it('makes a thumbnail from recorded Z.AI traffic, offline', async () => {
+    const scope = replay(loadFixture(new URL('../../packages/zai/test/fixtures/async-success.json', import.meta.url)));
+    const thumbnail = await makeThumbnail(createZai({ apiKey: 'test-key-not-real' }), 'A cute little kitten sitting on a sunny windowsill');
+    scope.done();
+    expect(thumbnail).toEqual({
+      url: 'https://aigc-files.bigmodel.cn/api/cogview/20260122_glm_image_example.png',
+      caption: 'A cute little kitten sitting on a sunny windowsill (1280x1280, zai)',
+      costUsd: 0.015,
+    });
+  });
+});
