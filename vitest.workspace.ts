@@ -28,6 +28,7 @@ export default defineConfig({
       project('packages/zai', 'zai'),
       project('packages/novita', 'novita'),
       project('packages/pictor', 'pictor'),
+      project('packages/cli', 'cli'),
       project('examples', 'examples'),
     ],
   },

@@ -79,7 +79,7 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
   const innerOptions = <T extends CallOptions>(options: T | undefined): T =>
     (several ? { ...options, retry: { ...options?.retry, submit: { ...options?.retry?.submit, retries: 0 } } } : { ...options }) as T;
 
-  const canHonour = (entry: (typeof entries)[number], request: ImageRequest, options: CallOptions | undefined): string | undefined => {
+  const canHonour = (entry: (typeof entries)[number], request: ImageRequest, options: CallOptions | undefined): PictorError | undefined => {
     try {
       prepareRequest(
         { ...request, model: entry.model, providerOptions: undefined },
@@ -87,7 +87,7 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
       );
       return undefined;
     } catch (error) {
-      return toPictorError(error).message;
+      return toPictorError(error);
     }
   };
 
@@ -123,8 +123,10 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
         emit(options?.onEvent, { type: 'failover', provider: entry.provider.id, model: entry.model, from: entry.label, to: next(index), reason, error });
       };
       const incapable = canHonour(entry, request, options);
+      // With one candidate there is nothing to skip to: its own validation error is the clearest answer.
+      if (incapable && !several) throw incapable;
       if (incapable) {
-        skip(`cannot honour the request (${incapable})`);
+        skip(`cannot honour the request (${incapable.message})`);
         continue;
       }
       if (!entry.breaker.tryAcquire()) {

@@ -110,7 +110,9 @@ describe('failover matrix', () => {
     expect(result.provider).toBe('secondary');
     expect(result.warnings[0]!.message).toContain('primary:cogview-4-250304 skipped');
     expect(submits(primary)).toBe(0);
-    await expect(failover([{ provider: primary, model: 'cogview-4-250304' }]).generate({ ...request, size: '2048x2048' })).rejects.toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('No candidate can serve') });
+    await expect(failover([{ provider: primary, model: 'cogview-4-250304' }]).generate({ ...request, size: '2048x2048' })).rejects.toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('Nearest valid sizes') });
+    const both = failover([{ provider: primary, model: 'cogview-4-250304' }, { provider: secondary, model: 'cogview-4-250304' }]);
+    await expect(both.generate({ ...request, size: '2048x2048' })).rejects.toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('No candidate can serve') });
   });
 
   it('a sync-only secondary serves an async primary’s request; pinning mode: async skips it', async () => {

@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPngSize } from '@pictor/mock';
+import { startEmulator, type Emulator } from '@pictor/testing';
+import type { ImageResult, TaskHandle } from 'pictor';
+
+const BIN = new URL('../src/bin.ts', import.meta.url).pathname;
+let dir: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the real `pictor` process (TypeScript sources, Node's type stripping), keyless. */
+function pictor(args: string[], options: { input?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  const env = { ...process.env };
+  delete env.ZAI_API_KEY;
+  delete env.NOVITA_API_KEY;
+  const child = spawn(process.execPath, ['--conditions=@pictor/source', BIN, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    options.onStderr?.(stderr, child);
+  });
+  child.stdin.end(options.input ?? '');
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pictor-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('pictor generate', () => {
+  it('uses the mock without a key and writes a PNG of the requested size', async () => {
+    const run = await pictor(['generate', 'a fox in the snow', '--size', '1088x1472', '--out', 'fox.png']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('using the mock provider');
+    expect(run.stdout.trim()).toBe('fox.png');
+    expect(readPngSize(new Uint8Array(await readFile(join(dir, 'fox.png'))))).toEqual({ width: 1088, height: 1472 });
+  });
+
+  it('exits 2 on an invalid size, naming the rule and the nearest sizes', async () => {
+    const run = await pictor(['generate', 'x', '--size', '1000x1000']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^pictor: invalid_request: size 1000x1000 is not valid for glm-image: width 1000 is below the minimum of 1024 px/m);
+    expect(run.stderr).toContain('Nearest valid sizes: 1024x1024');
+    expect(run.stdout).toBe('');
+  });
+
+  it('--json prints the normalised result', async () => {
+    const run = await pictor(['generate', 'a lighthouse', '--aspect', '16:9', '--json', '--out', 'json-out/']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as ImageResult & { files: string[] };
+    expect(result).toMatchObject({ provider: 'mock', model: 'glm-image', size: { width: 1728, height: 960 }, cost: { images: 1 }, timings: { attempts: 1 } });
+    expect(result.images[0]).toMatchObject({ mediaType: 'image/png', width: 1728, height: 960 });
+    expect(result.files).toHaveLength(1);
+    expect(run.stderr).toContain('warning: aspectRatio 16:9 resolved to 1728x960');
+  });
+
+  it('--no-wait prints a handle that `pictor wait` resumes from a file and from stdin', async () => {
+    const submitted = await pictor(['generate', 'a saved task', '--no-wait', '--size', '1024x1024']);
+    expect(submitted.code).toBe(0);
+    const handle = JSON.parse(submitted.stdout) as TaskHandle;
+    expect(handle).toMatchObject({ version: 1, provider: 'mock', model: 'glm-image', mode: 'async' });
+    await writeFile(join(dir, 'task.json'), submitted.stdout);
+    const waited = await pictor(['wait', 'task.json', '--out', 'waited.png']);
+    expect(waited.code).toBe(0);
+    expect(readPngSize(new Uint8Array(await readFile(join(dir, 'waited.png'))))).toEqual({ width: 1024, height: 1024 });
+    const piped = await pictor(['status', '-'], { input: submitted.stdout });
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout)).toHaveProperty('state');
+  });
+
+  it('SIGINT during a wait prints a resumable handle and exits 130', async () => {
+    await writeFile(join(dir, 'slow.json'), JSON.stringify({ model: 'mock:glm-image', providers: { mock: { durationMs: 600_000 } } }));
+    let sent = false;
+    const run = await pictor(['generate', 'interrupt me', '--config', 'slow.json', '--progress'], {
+      onStderr: (text, child) => {
+        if (!sent && text.includes('submitted')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('pictor: aborted');
+    const handle = JSON.parse(run.stdout) as TaskHandle;
+    expect(handle.provider).toBe('mock');
+    await writeFile(join(dir, 'fast.json'), JSON.stringify({ model: 'mock:glm-image', providers: { mock: { durationMs: 1 } } }));
+    await writeFile(join(dir, 'interrupted.json'), run.stdout);
+    const resumed = await pictor(['wait', 'interrupted.json', '--config', 'fast.json', '--out', 'resumed/']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed\/mock-glm-image-.*\.png/);
+  });
+});
+
+describe('pictor against the emulator', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ durations: 20, imageSize: { width: 16, height: 16 }, faults: [{ provider: 'zai', type: 'http', status: 503, times: 100 }] });
+  });
+  afterAll(async () => emulator.close());
+
+  it('shows failover from a failing primary', async () => {
+    await writeFile(
+      join(dir, 'emulated.json'),
+      JSON.stringify({
+        model: 'zai:glm-image',
+        fallbacks: ['novita:glm-image'],
+        providers: { zai: { apiKey: 'emulated-key-1', baseURL: emulator.zaiBaseURL }, novita: { apiKey: 'emulated-key-2', baseURL: emulator.novitaBaseURL } },
+      }),
+    );
+    const run = await pictor(['generate', 'emulated', '--config', 'emulated.json', '--json', '--progress']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as { provider: string; route: { candidate: string; outcome: string }[] };
+    expect(result.provider).toBe('novita');
+    expect(result.route).toEqual([
+      expect.objectContaining({ candidate: 'zai:glm-image', outcome: 'failed' }),
+      expect.objectContaining({ candidate: 'novita:glm-image', outcome: 'served' }),
+    ]);
+    expect(run.stderr).toContain('failover: zai:glm-image → novita:glm-image: provider_unavailable');
+    expect(emulator.submitsByPrompt.get('emulated')).toBe(2);
+  });
+
+  it('reports a provider error in one line with the exit code of its kind', async () => {
+    await writeFile(join(dir, 'zai-only.json'), JSON.stringify({ model: 'zai:glm-image', providers: { zai: { apiKey: 'emulated-key-1', baseURL: emulator.zaiBaseURL } } }));
+    const run = await pictor(['generate', 'no luck', '--config', 'zai-only.json']);
+    expect(run.code).toBe(8);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^pictor: provider_unavailable: .* — retry later, or configure a fallback$/m);
+  });
+});
+
+describe('pictor models, sizes, help and usage', () => {
+  it('lists every provider and model', async () => {
+    const run = await pictor(['models', '--json']);
+    const models = JSON.parse(run.stdout) as { model: string; modes: string[] }[];
+    expect(models.map((m) => m.model)).toEqual(['zai:glm-image', 'zai:cogview-4-250304', 'novita:glm-image', 'mock:glm-image', 'mock:cogview-4-250304']);
+    expect((await pictor(['models'])).stdout).toContain('$0.015 per image');
+  });
+
+  it('prints size rules and checks a size', async () => {
+    expect((await pictor(['sizes', 'cogview-4-250304'])).stdout).toContain('multiples of 16');
+    const valid = await pictor(['sizes', 'zai:glm-image', '1728x960']);
+    expect(valid).toMatchObject({ code: 0, stdout: '1728x960 is valid for glm-image\n' });
+    const invalid = await pictor(['sizes', 'glm-image', '1000x1000', '--json']);
+    expect(invalid.code).toBe(2);
+    expect(JSON.parse(invalid.stdout)).toMatchObject({ valid: false, nearest: ['1024x1024', '1280x1280', '1472x1088'] });
+    expect((await pictor(['sizes', 'dall-e'])).code).toBe(2);
+  });
+
+  it('has --help for every command and rejects bad usage', async () => {
+    for (const command of ['generate', 'wait', 'status', 'models', 'sizes']) {
+      const run = await pictor([command, '--help']);
+      expect(run.code, command).toBe(0);
+      expect(run.stdout).toContain(`pictor ${command}`);
+    }
+    expect((await pictor(['--help'])).stdout).toContain('Exit codes');
+    expect((await pictor([])).code).toBe(2);
+    expect((await pictor(['paint'])).stderr).toContain('unknown command "paint"');
+    expect((await pictor(['generate'])).stderr).toContain('a prompt is required');
+    expect((await pictor(['generate', 'x', '--bogus'])).code).toBe(2);
+    expect((await pictor(['generate', 'x', '--n', 'two'])).stderr).toContain('--n must be');
+    expect((await pictor(['generate', 'x', '--timeout', '0'])).stderr).toContain('--timeout must be');
+    expect((await pictor(['wait', 'missing.json'])).stderr).toContain('cannot read handle file');
+    expect((await pictor(['wait'])).stderr).toContain('a handle file is required');
+  });
+});
