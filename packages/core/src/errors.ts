@@ -4,7 +4,7 @@
  * HTTP statuses, because a status alone is ambiguous (Z.AI's 429 means both
  * "slow down" and "out of balance").
  */
-import { redactSecrets } from './redact.ts';
+import { redactSecrets, redactValue } from './redact.ts';
 import type { TaskHandle } from './types.ts';
 
 export const ERROR_KINDS = [
@@ -87,13 +87,14 @@ export class PictorError extends Error {
     this.retryable = options.retryable ?? TRANSIENT_KINDS.has(options.kind);
     this.provider = options.provider;
     this.status = options.status;
-    this.providerCode = options.providerCode;
-    this.requestId = options.requestId;
+    this.providerCode = options.providerCode === undefined ? undefined : redactSecrets(options.providerCode);
+    this.requestId = options.requestId === undefined ? undefined : redactSecrets(options.requestId);
     this.retryAfterMs = options.retryAfterMs;
     this.submitOutcome = options.submitOutcome;
     this.handle = options.handle;
     this.attempts = options.attempts ?? [];
-    this.details = options.details;
+    // Details often carry a provider's raw body, which may echo credentials: redacted like the message.
+    this.details = options.details === undefined ? undefined : redactValue(options.details);
   }
 
   /** A copy with some fields replaced (errors are immutable once thrown). */

@@ -1,0 +1,90 @@
+/**
+ * Secret hygiene: every error path is driven with a known fake key, and the key
+ * must appear nowhere: messages, stacks, JSON of errors and results, events.
+ * Committed fixtures are scanned for key-like strings (run in CI as a test).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findSecrets, startEmulator, type Emulator } from '@pictor/testing';
+import { EMULATOR_ERROR_FAULTS } from '@pictor/testing';
+import { PictorError, collectEvents, createNovita, createZai, failover, type ErrorKind, type ImageProvider } from '../../src/index.ts';
+
+const ZAI_KEY = 'zai-fake-key.9f8e7d6c5b4a3210FEDCBA';
+const NOVITA_KEY = 'sk_novita_fake_key_0123456789abcdef';
+
+function assertClean(value: unknown, where: string) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v));
+  expect(text, where).not.toContain(ZAI_KEY);
+  expect(text, where).not.toContain(NOVITA_KEY);
+}
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ durations: 5, imageSize: { width: 4, height: 4 } });
+});
+afterAll(async () => emulator.close());
+
+const providers = (): [string, ImageProvider][] => [
+  ['zai', createZai({ apiKey: ZAI_KEY, baseURL: emulator.zaiBaseURL })],
+  ['novita', createNovita({ apiKey: NOVITA_KEY, baseURL: emulator.novitaBaseURL })],
+];
+
+const fast = { poll: { firstDelayMs: 0, intervalMs: 2, minIntervalMs: 2, maxEtaWaitMs: 2, timeoutMs: 300 }, retry: { submit: { retries: 0 }, status: { retries: 0 } } };
+
+describe('no API key in any error, result or event', () => {
+  const kinds = Object.keys(EMULATOR_ERROR_FAULTS.zai) as ErrorKind[];
+  it.each(kinds)('%s on submit', async (kind) => {
+    for (const [id, provider] of providers()) {
+      const spec = EMULATOR_ERROR_FAULTS[id as 'zai' | 'novita'][kind]!;
+      // The emulated error message echoes the key, as some providers do.
+      emulator.setFaults([{ type: 'http', status: spec.status, code: spec.code, message: `bad request from Bearer ${id === 'zai' ? ZAI_KEY : NOVITA_KEY}` }]);
+      const { events, listener } = collectEvents();
+      const error = await provider.generate({ model: 'glm-image', prompt: 'p' }, { ...fast, onEvent: listener }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PictorError);
+      assertClean((error as PictorError).message, `${id} ${kind} message`);
+      assertClean((error as PictorError).stack, `${id} ${kind} stack`);
+      assertClean((error as PictorError).toJSON(), `${id} ${kind} JSON`);
+      assertClean(events, `${id} ${kind} events`);
+    }
+  });
+
+  it.each(['reset', 'malformed', 'task_failed', 'never_finish', 'slow'] as const)('%s', async (type) => {
+    for (const [id, provider] of providers()) {
+      emulator.setFaults([{ type, delayMs: 500, code: `failed for ${ZAI_KEY}` }]);
+      const { events, listener } = collectEvents();
+      const outcome = await provider.generate({ model: 'glm-image', prompt: 'p' }, { ...fast, onEvent: listener }).catch((e: unknown) => e);
+      assertClean(outcome instanceof Error ? { message: outcome.message, stack: outcome.stack, json: (outcome as PictorError).toJSON?.() } : outcome, `${id} ${type}`);
+      assertClean(events, `${id} ${type} events`);
+    }
+  });
+
+  it('successful results, handles and failover aggregates', async () => {
+    emulator.setFaults([]);
+    for (const [, provider] of providers()) {
+      const { events, listener } = collectEvents();
+      const result = await provider.generate({ model: 'glm-image', prompt: 'p' }, { ...fast, onEvent: listener });
+      assertClean(result, 'result');
+      assertClean(events, 'events');
+    }
+    emulator.setFaults([{ type: 'http', status: 503, times: 10 }]);
+    const [[, zai], [, novita]] = providers() as [[string, ImageProvider], [string, ImageProvider]];
+    const error = await failover([{ provider: zai, model: 'glm-image' }, { provider: novita, model: 'glm-image' }]).generate({ prompt: 'p' }, fast).catch((e: unknown) => e);
+    assertClean((error as PictorError).toJSON(), 'aggregate');
+  });
+});
+
+describe('committed fixtures hold no key-like string', () => {
+  it('scans every fixture file in the repository', () => {
+    const root = new URL('../../../', import.meta.url).pathname;
+    const files = readdirSync(root, { recursive: true, withFileTypes: false })
+      .map(String)
+      .filter((f) => f.includes('fixtures') && f.endsWith('.json') && !f.includes('node_modules'));
+    expect(files.length).toBeGreaterThan(30);
+    for (const file of files) {
+      const text = readFileSync(join(root, file), 'utf8');
+      expect(findSecrets(text), file).toEqual([]);
+      expect(text, file).not.toMatch(/"authorization"/i);
+    }
+  });
+});
