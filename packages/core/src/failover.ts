@@ -4,7 +4,7 @@
  * - Candidates whose model can't honour the request (size, quality, mode, n) are
  *   skipped before any request, with a warning on the result saying why.
  * - It fails over on availability errors only (by default provider_unavailable,
- *   timeout, network, rate_limited), never on a validation or content-policy error,
+ *   timeout, network, rate_limited, insufficient_quota), never on a validation or content-policy error,
  *   which would fail everywhere (configurable).
  * - It never fails over when a submit's outcome is unknown (the first provider may
  *   have accepted and billed the task) unless `failoverOnUnknownOutcome` is set;
@@ -35,7 +35,11 @@ export interface FailoverPolicy {
   readonly breaker?: BreakerOptions | undefined;
 }
 
-export const DEFAULT_FAILOVER_ON: readonly ErrorKind[] = ['provider_unavailable', 'timeout', 'network', 'rate_limited'];
+/**
+ * Availability errors. insufficient_quota is one too: an empty balance on one provider says nothing
+ * about the next (it is never retried on the same provider).
+ */
+export const DEFAULT_FAILOVER_ON: readonly ErrorKind[] = ['provider_unavailable', 'timeout', 'network', 'rate_limited', 'insufficient_quota'];
 
 export interface RouteStep {
   /** 'provider:model' */
@@ -144,7 +148,7 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
         const error = toPictorError(caught, entry.provider.id);
         // An error carrying a handle came after the task was accepted (while waiting).
         const stage = error.handle ? 'wait' : 'submit';
-        const countsAgainstHealth = DEFAULT_FAILOVER_ON.includes(error.kind) || error.kind === 'insufficient_quota';
+        const countsAgainstHealth = DEFAULT_FAILOVER_ON.includes(error.kind);
         if (countsAgainstHealth) entry.breaker.recordFailure();
         else entry.breaker.release();
         errors.push(error);

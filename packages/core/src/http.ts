@@ -146,7 +146,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         status: response.status,
         requestId,
         message: `${options.provider} answered ${method.toUpperCase()} /${relative} with a body that is not JSON: ${snippet(text)}`,
-        // A 2xx with garbage after a POST may have created a task.
+        // Garbage is usually a gateway hiccup: a status read may try again (reads are free), but a
+        // 2xx with garbage after a POST may have created a task, so a submit is not repeated.
+        retryable: true,
         submitOutcome: 'unknown',
         cause: error,
       });
