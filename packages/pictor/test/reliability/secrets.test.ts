@@ -14,7 +14,7 @@ const ZAI_KEY = 'zai-fake-key.9f8e7d6c5b4a3210FEDCBA';
 const NOVITA_KEY = 'sk_novita_fake_key_0123456789abcdef';
 
 function assertClean(value: unknown, where: string) {
-  const text = typeof value === 'string' ? value : JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { message: v.message, stack: v.stack, ...v } : v));
+  const text = typeof value === 'string' ? value : JSON.stringify(value, (_k, v: unknown) => (v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v));
   expect(text, where).not.toContain(ZAI_KEY);
   expect(text, where).not.toContain(NOVITA_KEY);
 }

@@ -1,0 +1,59 @@
+/**
+ * `pnpm bench`: every benchmark, one table, and bench/RESULTS.md. Figures are
+ * ratios against baselines measured in the same run (absolute times drift).
+ * `pnpm bench --quick` runs smaller samples (a smoke run, not a record).
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { runFailover } from './failover.ts';
+import { runFootprint } from './footprint.ts';
+import type { Row } from './lib.ts';
+import { runOverhead } from './overhead.ts';
+import { runPolling } from './polling.ts';
+import { runScale } from './scale.ts';
+
+const quick = process.argv.includes('--quick');
+const started = Date.now();
+const rows: Row[] = [];
+const section = async (name: string, run: () => Promise<Row[]> | Row[]) => {
+  const t = Date.now();
+  process.stderr.write(`bench: ${name}…\n`);
+  rows.push(...(await run()));
+  process.stderr.write(`bench: ${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+};
+
+let tradeoff: string[] = [];
+await section('overhead', () => runOverhead(quick));
+await section('polling', async () => {
+  const result = await runPolling(quick);
+  tradeoff = result.tradeoff;
+  return result.rows;
+});
+await section('scale', runScale);
+await section('failover', () => runFailover(quick));
+await section('footprint', () => runFootprint(quick));
+
+const header = ['scenario', 'metric', 'pictor', 'baseline (same run)', 'ratio', 'target', 'met'];
+const table = [header, ...rows.map((r) => [r.scenario, r.metric, r.pictor, r.baseline, r.ratio, r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO'])];
+const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+const text = table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')).join('\n');
+console.log(`\n${text}\n\nPolling trade-off (reads per task versus extra latency, real-time scale):\n${tradeoff.map((t) => `  ${t}`).join('\n')}`);
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+const markdown = [
+  '# Benchmark results',
+  '',
+  `Last run: ${new Date().toISOString()}${quick ? ' (quick run: small samples)' : ''} on ${machine}; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+  'Ratios are against baselines measured in the same run. Regenerate with `pnpm bench`.',
+  '',
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...rows.map((r) => `| ${[r.scenario, r.metric, r.pictor, r.baseline, r.ratio, r.target, r.met === undefined ? '' : r.met ? 'yes' : '**no**'].join(' | ')} |`),
+  '',
+  '## Polling trade-off',
+  '',
+  ...tradeoff.map((t) => `- ${t}`),
+  '',
+].join('\n');
+writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
+process.exit(0);
