@@ -5,7 +5,7 @@
  * the task. Pictor versus fixed-interval pollers at 500 ms (fal-js, replicate,
  * AI SDK) and 1000 ms (novita-sdk), on Z.AI (no eta) and Novita (eta).
  */
-import { createNovita, createZai, type PollOptions } from 'pictor';
+import { DEFAULT_POLL, POLL_PRESETS, createNovita, createZai, type PollOptions } from 'pictor';
 import { fmt, median, percentile, startEmulatorProcess, type EmulatorProcess, type Row } from './lib.ts';
 
 const SCALE = 20; // 20 s of real time run in 1 s
@@ -23,8 +23,8 @@ function scaled(options: PollOptions): PollOptions {
   const s = (v: number | undefined) => (v === undefined ? undefined : v / SCALE);
   return {
     ...options,
-    firstDelayMs: s(options.firstDelayMs ?? TYPICAL_MS * (options.firstDelayRatio ?? 0.6)),
-    intervalMs: s(options.intervalMs ?? TYPICAL_MS * 0.05),
+    firstDelayMs: s(options.firstDelayMs ?? TYPICAL_MS * (options.firstDelayRatio ?? DEFAULT_POLL.firstDelayRatio)),
+    intervalMs: s(options.intervalMs ?? TYPICAL_MS * (options.intervalRatio ?? DEFAULT_POLL.intervalRatio)),
     minIntervalMs: s(options.minIntervalMs ?? 200),
     maxIntervalMs: s(options.maxIntervalMs ?? 10_000),
     etaMarginMs: s(options.etaMarginMs ?? 50),
@@ -86,9 +86,10 @@ const summary = (m: Measure) => ({ p50: median(m.extraMs), p90: percentile(m.ext
 
 /** The settings whose trade-off is printed; 'balanced' is the default. */
 export const POLL_SETTINGS: Record<string, PollOptions> = {
-  eager: { firstDelayRatio: 0.6, intervalMs: 450, factor: 1, jitter: 0 },
-  default: {},
-  frugal: { firstDelayRatio: 0.8, intervalMs: 1500, factor: 1.3 },
+  eager: POLL_PRESETS.eager,
+  default: POLL_PRESETS.balanced,
+  'old default (0.6, 5%, x1.25)': { firstDelayRatio: 0.6, intervalRatio: 0.05, factor: 1.25 },
+  frugal: { firstDelayRatio: 0.8, intervalRatio: 0.1, factor: 1.3 },
 };
 
 export async function runPolling(quick: boolean): Promise<{ rows: Row[]; tradeoff: string[] }> {
@@ -104,7 +105,7 @@ export async function runPolling(quick: boolean): Promise<{ rows: Row[]; tradeof
       tradeoff.push(`${provider} fixed 1000 ms: ${fmt(fixed1000.reads, 1)} reads/task, extra p50 ${fmt(fixed1000.p50, 0)} ms, p90 ${fmt(fixed1000.p90, 0)} ms`);
       const results: Record<string, ReturnType<typeof summary>> = {};
       for (const [name, options] of Object.entries(POLL_SETTINGS)) {
-        if (quick && name === 'frugal') continue;
+        if (quick && (name === 'frugal' || name.startsWith('old'))) continue;
         results[name] = summary(await runPictor(emulator, provider, options, `pictor-${name}-${provider}-${tag++}`));
         const r = results[name];
         tradeoff.push(`${provider} pictor ${name} ${JSON.stringify(options)}: ${fmt(r.reads, 1)} reads/task (${fmt(r.reads / fixed500.reads)}x the 500 ms poller), extra p50 ${fmt(r.p50, 0)} ms, p90 ${fmt(r.p90, 0)} ms`);

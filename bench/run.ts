@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: every benchmark, one table, and bench/RESULTS.md. Figures are
  * ratios against baselines measured in the same run (absolute times drift).
- * `pnpm bench --quick` runs smaller samples (a smoke run, not a record).
+ * `pnpm bench --quick` runs smaller samples (a smoke run); `--only=polling,scale` runs a subset.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -13,9 +13,12 @@ import { runPolling } from './polling.ts';
 import { runScale } from './scale.ts';
 
 const quick = process.argv.includes('--quick');
+/** `--only polling,scale` runs a subset (RESULTS.md is then not rewritten). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const started = Date.now();
 const rows: Row[] = [];
 const section = async (name: string, run: () => Promise<Row[]> | Row[]) => {
+  if (only && !only.includes(name)) return;
   const t = Date.now();
   process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await run()));
@@ -55,5 +58,5 @@ const markdown = [
   ...tradeoff.map((t) => `- ${t}`),
   '',
 ].join('\n');
-writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
+if (!only) writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
 process.exit(0);

@@ -43,7 +43,7 @@ export interface HttpClientOptions {
   readonly fetch?: typeof globalThis.fetch | undefined;
   /** Per-attempt timeout in ms (default 60 s). */
   readonly timeoutMs?: number | undefined;
-  /** Upper bound for one call including body read (default 120 s). */
+  /** Optional upper bound for one call including the body read (default: none beyond timeoutMs). */
   readonly totalTimeoutMs?: number | undefined;
   readonly mapError?: ErrorMapper | undefined;
 }
@@ -93,7 +93,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       baseUrl: baseURL,
       retry: 0,
       timeout: options.timeoutMs ?? 60_000,
-      totalTimeout: options.totalTimeoutMs ?? 120_000,
+      ...(options.totalTimeoutMs !== undefined ? { totalTimeout: options.totalTimeoutMs } : {}),
       throwHttpErrors: true,
       parseJson: (text: string) => parseJsonLossless(text),
       headers: {
@@ -119,23 +119,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (request.signal?.aborted) throw abortedError(request.signal, options.provider);
     const relative = path.replace(/^\//, '');
     let response: Response;
+    let text: string;
     try {
-      response = await client()(relative, {
+      const pending = client()(relative, {
         method,
         ...(request.json !== undefined ? { json: request.json } : {}),
         ...(request.searchParams ? { searchParams: request.searchParams } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
       });
+      // ky's .text() bounds the body read by the same timeout as the headers.
+      text = await pending.text();
+      response = await pending;
     } catch (error) {
       throw await toHttpError(error, options, method, relative, request.signal);
     }
     const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-log-id') ?? undefined;
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw await toHttpError(error, options, method, relative, request.signal);
-    }
     let data: unknown;
     try {
       data = text.trim() === '' ? undefined : parseJsonLossless(text);

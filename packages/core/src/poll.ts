@@ -14,13 +14,15 @@ import type { TaskStatus } from './types.ts';
 export interface PollOptions {
   /** Delay before the first read, in ms. Default: `firstDelayRatio` x the model's typical duration. */
   readonly firstDelayMs?: number | undefined;
-  /** Share of the typical duration to wait before the first read (default 0.6). */
+  /** Share of the typical duration to wait before the first read (default 0.75). */
   readonly firstDelayRatio?: number | undefined;
-  /** Interval after the first read, in ms. Default: 5% of the typical duration, within the bounds. */
+  /** Interval after the first read, in ms. Default: `intervalRatio` x the typical duration, within the bounds. */
   readonly intervalMs?: number | undefined;
+  /** Interval after the first read as a share of the typical duration (default 0.05: 1 s for a 20-s model). */
+  readonly intervalRatio?: number | undefined;
   readonly minIntervalMs?: number | undefined;
   readonly maxIntervalMs?: number | undefined;
-  /** Growth of the interval per read (default 1.25). */
+  /** Growth of the interval per read (default 1.05), so a task far slower than usual is read less and less often. */
   readonly factor?: number | undefined;
   /** Random spread of each delay, 0..1 (default 0.1), so many waiters don't read in lockstep. */
   readonly jitter?: number | undefined;
@@ -33,15 +35,28 @@ export interface PollOptions {
 }
 
 export const DEFAULT_POLL = {
-  firstDelayRatio: 0.6,
+  firstDelayRatio: 0.75,
+  intervalRatio: 0.05,
   minIntervalMs: 200,
   maxIntervalMs: 10_000,
-  factor: 1.25,
+  factor: 1.05,
   jitter: 0.1,
   timeoutMs: 10 * 60_000,
   etaMarginMs: 50,
   maxEtaWaitMs: 120_000,
 } as const;
+
+/**
+ * Measured settings (bench/RESULTS.md, glm-image-like durations, no provider eta):
+ * - balanced (the default): about a quarter of a 500-ms poller's status reads, median extra
+ *   latency under 1 s;
+ * - eager: about 0.6x a 500-ms poller's reads at an equal or lower median extra latency.
+ * With a provider eta (Novita) both read about twice per task.
+ */
+export const POLL_PRESETS = {
+  balanced: {},
+  eager: { firstDelayRatio: 0.7, intervalRatio: 0.0175, factor: 1 },
+} as const satisfies Record<string, PollOptions>;
 
 export interface PollContext {
   readonly read: () => Promise<TaskStatus>;
@@ -67,7 +82,7 @@ export function planDelays(typicalDurationMs: number, options: PollOptions = {})
   const max = Math.max(min, options.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs);
   const clamp = (ms: number) => Math.min(max, Math.max(min, ms));
   const first = options.firstDelayMs ?? typicalDurationMs * (options.firstDelayRatio ?? DEFAULT_POLL.firstDelayRatio);
-  const interval = clamp(options.intervalMs ?? typicalDurationMs * 0.05);
+  const interval = clamp(options.intervalMs ?? typicalDurationMs * (options.intervalRatio ?? DEFAULT_POLL.intervalRatio));
   const factor = Math.max(1, options.factor ?? DEFAULT_POLL.factor);
   return {
     first: Math.max(0, first),

@@ -19,9 +19,10 @@ function scripted(statuses: TaskStatus[]) {
 describe('planDelays', () => {
   it('derives the first wait and interval from the typical duration, within bounds', () => {
     const plan = planDelays(20_000);
-    expect(plan.first).toBe(12_000);
+    expect(plan.first).toBe(15_000);
     expect(plan.next(1)).toBe(1000);
-    expect(plan.next(2)).toBe(1250);
+    expect(plan.next(2)).toBe(1050);
+    expect(planDelays(20_000, { intervalRatio: 0.0175, factor: 1 }).next(5)).toBeCloseTo(350);
     expect(plan.next(50)).toBe(10_000);
     expect(plan.fromEta(3000)).toBe(3050);
     expect(plan.fromEta(1)).toBe(200);
@@ -34,12 +35,12 @@ describe('planDelays', () => {
 describe('pollUntilDone', () => {
   it('waits for the first delay, then backs off until done', async () => {
     const { read, times } = scripted([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
-    const done = pollUntilDone({ read, typicalDurationMs: 10_000, onDeadline: deadline, random: () => 0.5 });
-    await vi.advanceTimersByTimeAsync(5999);
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { factor: 1.25 }, onDeadline: deadline, random: () => 0.5 });
+    await vi.advanceTimersByTimeAsync(7499);
     expect(read).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(60_000);
     await expect(done).resolves.toMatchObject({ reads: 3, status: { state: 'succeeded' } });
-    expect(times).toEqual([6000, 6500, 7125]);
+    expect(times).toEqual([7500, 8000, 8625]);
   });
 
   it('times the next read to the provider eta', async () => {
@@ -72,7 +73,7 @@ describe('pollUntilDone', () => {
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 0 });
     await vi.advanceTimersByTimeAsync(10_000);
     await done;
-    expect(times).toEqual([5400]);
+    expect(times).toEqual([6750]);
   });
 
   it('stops at the total deadline with one last read', async () => {

@@ -82,7 +82,7 @@ export function createZai(options: ZaiOptions = {}): ImageProvider {
   };
   const http = createHttpClient({ ...httpOptions, timeoutMs: options.timeoutMs ?? 60_000 });
   // A sync glm-image call holds the connection for the whole generation (~20 s, more under load).
-  const slowHttp = createHttpClient({ ...httpOptions, timeoutMs: options.timeoutMs ?? SYNC_TIMEOUT_MS, totalTimeoutMs: SYNC_TIMEOUT_MS + 10_000 });
+  const slowHttp = createHttpClient({ ...httpOptions, timeoutMs: options.timeoutMs ?? SYNC_TIMEOUT_MS });
   // One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
   const requestIds = new WeakMap<object, string>();
 
