@@ -128,6 +128,21 @@ export interface WaitOptions extends CallOptions {
   readonly poll?: PollOptions | undefined;
 }
 
+/** What every HTTP adapter's factory accepts (createZai, createNovita, a user's own). */
+export interface ProviderClientOptions {
+  /** Defaults to the provider's environment variable; a missing key fails at call time, not at import. */
+  readonly apiKey?: string | undefined;
+  /** Overrides the provider's base URL (e.g. the Pictor emulator). */
+  readonly baseURL?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly fetch?: typeof globalThis.fetch | undefined;
+  /** Per-request timeout in ms. */
+  readonly timeoutMs?: number | undefined;
+  readonly retry?: RetryOptions | undefined;
+  readonly poll?: PollOptions | undefined;
+  readonly strict?: boolean | undefined;
+}
+
 export interface ImageProvider {
   readonly id: string;
   readonly models: Readonly<Record<string, ModelSpec>>;

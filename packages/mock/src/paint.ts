@@ -14,7 +14,8 @@ export function hashString(text: string): number {
   return hash >>> 0;
 }
 
-function prng(seed: number): () => number {
+/** A small seeded generator (mulberry32): the same seed always gives the same sequence. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,7 +33,7 @@ function colour(random: () => number): Rgb {
 }
 
 export async function paintPng(width: number, height: number, prompt: string, seed = 0): Promise<Uint8Array> {
-  const random = prng(hashString(`${prompt}\u0000${seed}`));
+  const random = seededRandom(hashString(`${prompt}\u0000${seed}`));
   const top = colour(random);
   const bottom = colour(random);
   const discs = Array.from({ length: 3 + Math.floor(random() * 4) }, () => ({

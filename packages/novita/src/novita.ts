@@ -9,10 +9,9 @@ import {
   readEnv,
   type AdapterStatus,
   type ImageProvider,
-  type PollOptions,
   type PreparedRequest,
   type ProviderAdapter,
-  type RetryOptions,
+  type ProviderClientOptions,
   type TaskHandle,
 } from '@pictor/core';
 import { z } from 'zod';
@@ -23,18 +22,10 @@ import { SubmitResponse, TaskResult, type NovitaSubmitBody } from './wire.ts';
 
 export const NOVITA_BASE_URL = 'https://api.novita.ai';
 
-export interface NovitaOptions {
-  /** Defaults to the NOVITA_API_KEY environment variable; a missing key fails at call time. */
-  readonly apiKey?: string | undefined;
-  readonly baseURL?: string | undefined;
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  readonly fetch?: typeof globalThis.fetch | undefined;
+/** The key defaults to NOVITA_API_KEY. */
+export interface NovitaOptions extends ProviderClientOptions {
   /** Sent as extra.webhook.url on every submit (per call: providerOptions.novita.webhookUrl). */
   readonly webhookUrl?: string | undefined;
-  readonly timeoutMs?: number | undefined;
-  readonly retry?: RetryOptions | undefined;
-  readonly poll?: PollOptions | undefined;
-  readonly strict?: boolean | undefined;
 }
 
 /** `providerOptions.novita` */

@@ -10,10 +10,9 @@ import {
   type AdapterOutput,
   type AdapterStatus,
   type ImageProvider,
-  type PollOptions,
   type PreparedRequest,
   type ProviderAdapter,
-  type RetryOptions,
+  type ProviderClientOptions,
   type TaskHandle,
 } from '@pictor/core';
 import { z } from 'zod';
@@ -28,20 +27,13 @@ export const ZAI_BASE_URLS = {
 
 export type ZaiRegion = keyof typeof ZAI_BASE_URLS;
 
-export interface ZaiOptions {
-  /** Defaults to the ZAI_API_KEY environment variable. A missing key fails at call time, not import. */
-  readonly apiKey?: string | undefined;
+/**
+ * The key defaults to ZAI_API_KEY; `baseURL` overrides the region's; `timeoutMs` defaults to 60 s
+ * for submits and reads and 180 s for a sync generation.
+ */
+export interface ZaiOptions extends ProviderClientOptions {
   /** 'international' (api.z.ai, default) or 'mainland' (open.bigmodel.cn). */
   readonly region?: ZaiRegion | undefined;
-  /** Overrides the region's base URL (e.g. the Pictor emulator). */
-  readonly baseURL?: string | undefined;
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  readonly fetch?: typeof globalThis.fetch | undefined;
-  /** Per-request timeout (default 60 s for submits and reads; sync glm-image gets 180 s). */
-  readonly timeoutMs?: number | undefined;
-  readonly retry?: RetryOptions | undefined;
-  readonly poll?: PollOptions | undefined;
-  readonly strict?: boolean | undefined;
 }
 
 /** `providerOptions.zai` */
