@@ -55,7 +55,7 @@ export const DEFAULT_POLL = {
  */
 export const POLL_PRESETS = {
   balanced: {},
-  eager: { firstDelayRatio: 0.7, intervalRatio: 0.015, factor: 1 },
+  eager: { firstDelayRatio: 0.7, intervalRatio: 0.0175, factor: 1 },
 } as const satisfies Record<string, PollOptions>;
 
 export interface PollContext {

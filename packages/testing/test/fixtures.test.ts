@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { findSecrets, parseFixture, record, replay, resetReplay, scrubFixture, startEmulator, type Fixture } from '../src/index.ts';
+import { findSecrets, parseFixture, record, recordScenarios, replay, resetReplay, scrubFixture, startEmulator, type Fixture } from '../src/index.ts';
 
 afterEach(() => resetReplay());
 
@@ -85,5 +85,32 @@ describe('record and scrub', () => {
     expect(text).not.toMatch(/abcdefghijklmnop|ABCDEFGHIJKLMNOPQRSTUV|my-own-secret-1234|set-cookie/);
     expect(clean.interactions[0]!.rawHeaders).toEqual({ 'x-ok': '1' });
     expect(findSecrets(JSON.stringify(dirty), ['my-own-secret-1234'])).toEqual(['my-own-secret-1234', 'key-like string']);
+  });
+});
+
+describe('recordScenarios', () => {
+  it('records each scenario, scrubbed, and refuses to return one that still leaks', async () => {
+    const key = 'maintainer-key-0123456789abc';
+    const emulator = await startEmulator({ durations: 0 });
+    try {
+      const call = (prompt: string) =>
+        fetch(`${emulator.zaiBaseURL}/images/generations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'glm-image', prompt }),
+        }).then((r) => r.text());
+      const fixtures = await recordScenarios(
+        [
+          { name: 'ok', scenario: 'one sync call', run: () => call('a cat') },
+          { name: 'failing', scenario: 'a scenario that throws is still recorded', run: async () => Promise.reject(new Error('expected')) },
+        ],
+        [key],
+      );
+      expect([...fixtures.keys()]).toEqual(['ok', 'failing']);
+      expect(fixtures.get('ok')!.interactions).toHaveLength(1);
+      expect(JSON.stringify([...fixtures.values()])).not.toContain(key);
+    } finally {
+      await emulator.close();
+    }
   });
 });
