@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPngSize } from '@pictor/mock';
+import { decodePng, readPngSize } from '@pictor/mock';
 import { startEmulator, type Emulator } from '@pictor/testing';
 import type { ImageResult, TaskHandle } from 'pictor';
 
@@ -46,7 +46,10 @@ describe('pictor generate', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('using the mock provider');
     expect(run.stdout.trim()).toBe('fox.png');
-    expect(readPngSize(new Uint8Array(await readFile(join(dir, 'fox.png'))))).toEqual({ width: 1088, height: 1472 });
+    const png = await decodePng(new Uint8Array(await readFile(join(dir, 'fox.png'))));
+    expect([png.width, png.height]).toEqual([1088, 1472]);
+    expect(png.rgb.length).toBe(1088 * 1472 * 3);
+    expect(new Set(png.rgb.slice(0, 3000)).size).toBeGreaterThan(1); // a picture, not a blank
   });
 
   it('exits 2 on an invalid size, naming the rule and the nearest sizes', async () => {

@@ -86,3 +86,56 @@ export function toBase64(bytes: Uint8Array): string {
   }
   return btoa(binary);
 }
+
+async function zlibInflate(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * Decodes an 8-bit RGB, non-interlaced PNG (what the mock and the emulator serve) into pixels,
+ * undoing all five PNG filters: a test can prove an image is real, not just well-headed.
+ */
+export async function decodePng(bytes: Uint8Array): Promise<{ width: number; height: number; rgb: Uint8Array }> {
+  const { width, height } = readPngSize(bytes);
+  if (bytes[24] !== 8 || bytes[25] !== 2 || bytes[28] !== 0) throw new TypeError('Only 8-bit RGB non-interlaced PNGs are decoded');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let offset = 8; offset + 8 <= bytes.length; ) {
+    const length = view.getUint32(offset);
+    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
+    if (type === 'IDAT') parts.push(bytes.subarray(offset + 8, offset + 8 + length));
+    offset += 12 + length;
+  }
+  const compressed = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  parts.reduce((offset, p) => (compressed.set(p, offset), offset + p.length), 0);
+  const raw = await zlibInflate(compressed);
+  const stride = width * 3;
+  if (raw.length !== (stride + 1) * height) throw new TypeError(`PNG data is ${raw.length} bytes, expected ${(stride + 1) * height}`);
+  const rgb = new Uint8Array(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)] as number;
+    for (let i = 0; i < stride; i++) {
+      const x = raw[y * (stride + 1) + 1 + i] as number;
+      const a = i >= 3 ? (rgb[y * stride + i - 3] as number) : 0;
+      const b = y > 0 ? (rgb[(y - 1) * stride + i] as number) : 0;
+      const c = i >= 3 && y > 0 ? (rgb[(y - 1) * stride + i - 3] as number) : 0;
+      let value: number;
+      switch (filter) {
+        case 0: value = x; break;
+        case 1: value = x + a; break;
+        case 2: value = x + b; break;
+        case 3: value = x + Math.floor((a + b) / 2); break;
+        case 4: {
+          const p = a + b - c;
+          const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+          value = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+          break;
+        }
+        default: throw new TypeError(`Unknown PNG filter ${filter} on row ${y}`);
+      }
+      rgb[y * stride + i] = value & 0xff;
+    }
+  }
+  return { width, height, rgb };
+}

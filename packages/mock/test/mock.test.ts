@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PictorError, collectEvents, download, type ErrorKind } from '@pictor/core';
-import { createMock, encodePng, hashString, paintPng, readPngSize, toBase64 } from '../src/index.ts';
+import { createMock, decodePng, encodePng, hashString, paintPng, readPngSize, toBase64 } from '../src/index.ts';
 
 afterEach(() => void vi.useRealTimers());
 
@@ -32,6 +32,38 @@ describe('PNG encoding', () => {
     expect(raw[0]).toBe(1); // Sub filter
     expect(() => readPngSize(new Uint8Array(30))).toThrow('Not a PNG');
     expect(toBase64(new Uint8Array([104, 105]))).toBe('aGk=');
+    const decoded = await decodePng(png);
+    expect(decoded).toEqual({ width: 3, height: 2, rgb: new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 100, 100, 100, 100, 100, 100, 100, 100]) });
+  });
+
+  it('decodes every PNG filter type, and refuses what it cannot read', async () => {
+    // A 2x2 image whose rows use filters 2 (Up), 3 (Average) and 4 (Paeth), built by hand.
+    const { deflateSync } = await import('node:zlib');
+    const raw = Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 4, 1, 1, 1, 1, 1, 1]);
+    const header = await encodePng(2, 2, (_y, out) => out.fill(0));
+    const idat = deflateSync(raw);
+    const { width, height } = readPngSize(header);
+    expect([width, height]).toEqual([2, 2]);
+    const view = new DataView(header.buffer);
+    const ihdrEnd = 8 + 12 + view.getUint32(8);
+    const chunk = (type: string, data: Uint8Array) => {
+      const out = new Uint8Array(12 + data.length);
+      new DataView(out.buffer).setUint32(0, data.length);
+      out.set([...type].map((c) => c.charCodeAt(0)), 4);
+      out.set(data, 8);
+      return out; // CRC left zero: the decoder does not check it
+    };
+    const png = new Uint8Array([...header.subarray(0, ihdrEnd), ...chunk('IDAT', idat), ...chunk('IEND', new Uint8Array(0))]);
+    const decoded = await decodePng(png);
+    expect(Array.from(decoded.rgb)).toEqual([10, 20, 30, 40, 50, 60, 11, 21, 31, 41, 51, 61]);
+    for (const filter of [2, 3]) {
+      raw[7] = filter;
+      const other = new Uint8Array([...header.subarray(0, ihdrEnd), ...chunk('IDAT', deflateSync(raw)), ...chunk('IEND', new Uint8Array(0))]);
+      expect((await decodePng(other)).rgb.length).toBe(12);
+    }
+    raw[7] = 9;
+    const broken = new Uint8Array([...header.subarray(0, ihdrEnd), ...chunk('IDAT', deflateSync(raw)), ...chunk('IEND', new Uint8Array(0))]);
+    await expect(decodePng(broken)).rejects.toThrow('Unknown PNG filter 9');
   });
 
   it('paints deterministically and differently per prompt', async () => {
