@@ -10,7 +10,7 @@ import { parseTaskHandle } from './handle.ts';
 import { pollUntilDone, type PollOptions } from './poll.ts';
 import { estimateCost, findModel, prepareRequest, type PreparedRequest } from './prepare.ts';
 import type { ImageRequest } from './request.ts';
-import { withRetry, type RetryOptions } from './retry.ts';
+import { withRetry, type RetryContext, type RetryOptions } from './retry.ts';
 import type { CallOptions, GeneratedImage, ImageProvider, ImageResult, ModelSpec, TaskHandle, TaskStatus, WaitOptions } from './types.ts';
 
 export interface ProviderDefaults {
@@ -96,18 +96,21 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
     return { handle, attempts };
   }
 
-  async function readOnce(handle: TaskHandle, spec: ModelSpec, options: CallOptions | undefined, reads: number): Promise<TaskStatus> {
+  /** One call's context for status reads, built once per wait rather than once per read. */
+  const statusContext = (handle: TaskHandle, options: CallOptions | undefined): RetryContext => ({
+    stage: 'status',
+    provider: id,
+    model: handle.model,
+    policy: retryFor(options).status,
+    signal: options?.signal,
+    onEvent: options?.onEvent,
+  });
+
+  async function readOnce(handle: TaskHandle, spec: ModelSpec, context: RetryContext, reads: number): Promise<TaskStatus> {
     if (handle.result) return { state: 'succeeded', result: handle.result };
     const readStatus = adapter.readStatus;
     if (!readStatus) throw missing('readStatus', handle.model);
-    const outcome = await withRetry((attempt) => readStatus(handle, { signal: options?.signal, attempt }), {
-      stage: 'status',
-      provider: id,
-      model: handle.model,
-      policy: retryFor(options).status,
-      signal: options?.signal,
-      onEvent: options?.onEvent,
-    });
+    const outcome = await withRetry((attempt) => readStatus(handle, { signal: context.signal, attempt }), context);
     return toTaskStatus(handle, spec, outcome.value, reads);
   }
 
@@ -179,11 +182,12 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
     if (handle.result) return handle.result;
     const listener: PictorEventListener | undefined = options?.onEvent;
     const elapsedMs = Math.max(0, Date.now() - Date.parse(handle.submittedAt));
+    const context = statusContext(handle, options);
     let reads = 0;
     const { status } = await pollUntilDone({
       read: async () => {
         try {
-          return await readOnce(handle, spec, options, reads + 1);
+          return await readOnce(handle, spec, context, reads + 1);
         } catch (error) {
           // Keep the handle on every error so the caller can resume instead of resubmitting.
           const pictorError = toPictorError(error, id);
@@ -196,7 +200,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
       signal: options?.signal,
       onStatus: (s, n) => {
         reads = n;
-        emit(listener, {
+        if (listener) emit(listener, {
           type: 'status',
           provider: id,
           model: handle.model,
@@ -271,7 +275,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
     status: (input, options) =>
       observed(options, (input as TaskHandle)?.model ?? 'unknown', async () => {
         const handle = parseTaskHandle(input);
-        return readOnce(handle, specFor(handle), options, 1);
+        return readOnce(handle, specFor(handle), statusContext(handle, options), 1);
       }),
     wait: (input, options) =>
       observed(
