@@ -11,6 +11,7 @@ import { PictorError, abortedError, type ErrorKind, type SubmitOutcome } from '.
 import { parseJsonLossless } from './json.ts';
 import { redactValue, registerSecret } from './redact.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import type { ProviderClientOptions } from './types.ts';
 
 /** What an adapter learns from an error body; http.ts fills in the rest. */
 export interface ErrorMapping {
@@ -33,16 +34,12 @@ export interface HttpErrorContext {
 /** Translates a provider's error response into a kind. Return undefined to use the status default. */
 export type ErrorMapper = (context: HttpErrorContext) => ErrorMapping | undefined;
 
-export interface HttpClientOptions {
+/** The transport half of ProviderClientOptions (timeoutMs: per attempt, default 60 s), plus what http needs. */
+export interface HttpClientOptions extends Pick<ProviderClientOptions, 'apiKey' | 'headers' | 'fetch' | 'timeoutMs'> {
   readonly provider: string;
   readonly baseURL: string;
-  readonly apiKey?: string | undefined;
   /** Message for the authentication error raised at call time when no key is set. */
   readonly missingKeyMessage?: string | undefined;
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  readonly fetch?: typeof globalThis.fetch | undefined;
-  /** Per-attempt timeout in ms (default 60 s). */
-  readonly timeoutMs?: number | undefined;
   /** Optional upper bound for one call including the body read (default: none beyond timeoutMs). */
   readonly totalTimeoutMs?: number | undefined;
   readonly mapError?: ErrorMapper | undefined;
