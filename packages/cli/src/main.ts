@@ -266,8 +266,8 @@ async function models(args: readonly string[], io: CliIO): Promise<number> {
   if (values.help) return help('models', io);
   const table = Object.entries(builtInProviders).flatMap(([id, registration]) => {
     const create = typeof registration === 'function' ? registration : registration.create;
-    // Built without a key on purpose: listing models makes no request.
-    const provider = create({ apiKey: 'listing-only' });
+    // Built without a key on purpose: listing models makes no request (keys are checked at call time).
+    const provider = create({});
     return Object.values(provider.models).map((spec) => ({ model: `${id}:${spec.id}`, spec }));
   });
   if (values.json) {
@@ -298,7 +298,7 @@ async function sizes(args: readonly string[], io: CliIO): Promise<number> {
   const specs = Object.entries(builtInProviders).flatMap(([id, registration]) => {
     if (providerId && providerId !== id) return [];
     const create = typeof registration === 'function' ? registration : registration.create;
-    const spec = create({ apiKey: 'listing-only' }).models[modelId];
+    const spec = create({}).models[modelId];
     return spec ? [spec] : [];
   });
   const spec = specs[0];

@@ -12,6 +12,7 @@ export * from './json.ts';
 export * from './poll.ts';
 export * from './prepare.ts';
 export * from './provider.ts';
+export * from './provider-options.ts';
 export * from './redact.ts';
 export * from './request.ts';
 export * from './retry.ts';

@@ -8,9 +8,11 @@
  */
 import {
   COGVIEW_4_SIZES,
+  ERROR_KINDS,
   GLM_IMAGE_SIZES,
   PictorError,
   createProvider,
+  parseFactoryOptions,
   sleep,
   type AdapterStatus,
   type ErrorKind,
@@ -83,6 +85,43 @@ export interface MockProvider extends ImageProvider {
   reset(): void;
 }
 
+const faultSchema = z.union([
+  z
+    .object({
+      on: z.enum(['submit', 'status']),
+      error: z.enum(ERROR_KINDS),
+      times: z.number().int().positive().optional(),
+      retryAfterMs: z.number().min(0).optional(),
+      submitOutcome: z.enum(['not_created', 'unknown']).optional(),
+      message: z.string().optional(),
+      prompt: z.string().optional(),
+    })
+    .strict(),
+  z.object({ on: z.enum(['submit', 'status']), hang: z.literal(true), times: z.number().int().positive().optional(), prompt: z.string().optional() }).strict(),
+  z
+    .object({
+      on: z.literal('task'),
+      fail: z.string().optional(),
+      empty: z.literal(true).optional(),
+      times: z.number().int().positive().optional(),
+      prompt: z.string().optional(),
+    })
+    .strict(),
+]);
+
+/** createMock's options as a schema (also used for the `providers.mock` section of a client config). */
+export const mockOptionsSchema = z
+  .object({
+    latencyMs: z.number().min(0).optional(),
+    queueMs: z.number().min(0).optional(),
+    durationMs: z.number().min(0).optional(),
+    reportEta: z.boolean().optional(),
+    faults: z.array(faultSchema).optional(),
+    id: z.string().min(1).optional(),
+    defaults: z.looseObject({}).optional(),
+  })
+  .strict();
+
 export const mockProviderOptionsSchema = z
   .object({
     /** Override the painted colours' seed without changing the request's seed. */
@@ -133,7 +172,8 @@ interface MockTask {
   readonly reason?: string | undefined;
 }
 
-export function createMock(options: MockOptions = {}): MockProvider {
+export function createMock(input: MockOptions = {}): MockProvider {
+  const options = parseFactoryOptions(mockOptionsSchema, input, 'mock') as MockOptions;
   const id = options.id ?? 'mock';
   const latencyMs = options.latencyMs ?? 0;
   const queueMs = options.queueMs ?? 0;

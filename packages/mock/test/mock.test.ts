@@ -179,6 +179,13 @@ describe('createMock', () => {
     await expect(fresh.status({ ...handle, taskId: 'other' })).rejects.toMatchObject({ kind: 'not_found' });
   });
 
+  it('refuses bad options at creation, naming the field', () => {
+    expect(() => createMock({ durationMs: -5 })).toThrow(/durationMs/);
+    expect(() => createMock({ faults: [{ on: 'submit', error: 'boom' as never }] })).toThrow(/faults/);
+    expect(() => createMock({ faults: [{ on: 'later' as never, error: 'timeout' }] })).toThrow(/faults/);
+    expect(() => createMock({ latency: 5 } as never)).toThrow(/latency/);
+  });
+
   it('supports a custom id and the variant provider option', async () => {
     const mock = createMock({ id: 'backup', durationMs: 1 });
     const a = await mock.generate({ model: 'cogview-4-250304', prompt: 'x' });

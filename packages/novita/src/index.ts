@@ -1,4 +1,4 @@
-export { createNovita, NOVITA_BASE_URL, novitaProviderOptionsSchema } from './novita.ts';
+export { createNovita, NOVITA_BASE_URL, novitaOptionsSchema, novitaProviderOptionsSchema } from './novita.ts';
 export type { NovitaOptions, NovitaProviderOptions } from './novita.ts';
 export { NOVITA_MODELS } from './models.ts';
 export type { NovitaModelId } from './models.ts';

@@ -6,6 +6,8 @@ import {
   PictorError,
   createHttpClient,
   createProvider,
+  parseFactoryOptions,
+  providerClientOptionsSchema,
   readEnv,
   type AdapterStatus,
   type ImageProvider,
@@ -37,10 +39,13 @@ export const novitaProviderOptionsSchema = z
 
 export type NovitaProviderOptions = z.infer<typeof novitaProviderOptionsSchema>;
 
-export function createNovita(options: NovitaOptions = {}): ImageProvider {
-  if (options.webhookUrl !== undefined && !novitaProviderOptionsSchema.safeParse({ webhookUrl: options.webhookUrl }).success) {
-    throw new PictorError({ kind: 'invalid_request', provider: 'novita', retryable: false, message: `webhookUrl must be an http(s) URL, got "${options.webhookUrl}"` });
-  }
+/** createNovita's options as a schema (also used for the `providers.novita` section of a client config). */
+export const novitaOptionsSchema = providerClientOptionsSchema.extend({
+  webhookUrl: z.url({ protocol: /^https?$/, error: 'webhookUrl must be an http(s) URL' }).optional(),
+});
+
+export function createNovita(input: NovitaOptions = {}): ImageProvider {
+  const options = parseFactoryOptions(novitaOptionsSchema, input, 'novita') as NovitaOptions;
   const http = createHttpClient({
     provider: 'novita',
     baseURL: options.baseURL ?? NOVITA_BASE_URL,

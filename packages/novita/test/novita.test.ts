@@ -48,7 +48,9 @@ describe('createNovita', () => {
       expect((await failure(novita().generate(bad as never))).kind).toBe('invalid_request');
     }
     expect(scope.requests).toEqual([]);
-    expect(() => createNovita({ apiKey: KEY, webhookUrl: 'not a url' })).toThrow(/webhookUrl/);
+    expect(() => createNovita({ apiKey: KEY, webhookUrl: 'not a url' })).toThrow(/webhookUrl must be an http\(s\) URL/);
+    expect(() => createNovita({ apiKey: '' })).toThrow(/apiKey must not be empty/);
+    expect(() => createNovita({ region: 'x' } as never)).toThrow(/region/);
   });
 
   it('warns that userId and seed are not sent', async () => {

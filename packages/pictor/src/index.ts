@@ -12,7 +12,10 @@ export { createZai, ZAI_MODELS } from '@pictor/zai';
 export type { ZaiOptions } from '@pictor/zai';
 export { createNovita, NOVITA_MODELS, confirmNovitaWebhook, parseNovitaWebhook } from '@pictor/novita';
 export type { NovitaOptions } from '@pictor/novita';
-export { builtInProviders, mockConfigSchema, novitaConfigSchema, zaiConfigSchema } from './registry.ts';
+export { builtInProviders } from './registry.ts';
+export { mockOptionsSchema } from '@pictor/mock';
+export { novitaOptionsSchema } from '@pictor/novita';
+export { zaiOptionsSchema } from '@pictor/zai';
 
 /**
  * Creates a client from configuration, with the built-in providers (zai, novita,

@@ -6,6 +6,8 @@ import {
   PictorError,
   createHttpClient,
   createProvider,
+  parseFactoryOptions,
+  providerClientOptionsSchema,
   readEnv,
   type AdapterOutput,
   type AdapterStatus,
@@ -51,16 +53,14 @@ export type ZaiProviderOptions = z.infer<typeof zaiProviderOptionsSchema>;
 
 const SYNC_TIMEOUT_MS = 180_000;
 
-export function createZai(options: ZaiOptions = {}): ImageProvider {
+/** createZai's options as a schema (also used for the `providers.zai` section of a client config). */
+export const zaiOptionsSchema = providerClientOptionsSchema.extend({
+  region: z.enum(['international', 'mainland'], { error: 'region must be one of: international, mainland' }).optional(),
+});
+
+export function createZai(input: ZaiOptions = {}): ImageProvider {
+  const options = parseFactoryOptions(zaiOptionsSchema, input, 'zai') as ZaiOptions;
   const region = options.region ?? 'international';
-  if (!(region in ZAI_BASE_URLS)) {
-    throw new PictorError({
-      kind: 'invalid_request',
-      provider: 'zai',
-      retryable: false,
-      message: `Unknown Z.AI region "${String(region)}"; valid: ${Object.keys(ZAI_BASE_URLS).join(', ')}`,
-    });
-  }
   const baseURL = options.baseURL ?? ZAI_BASE_URLS[region];
   const apiKey = options.apiKey ?? readEnv('ZAI_API_KEY');
   const httpOptions = {

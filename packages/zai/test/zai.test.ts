@@ -48,8 +48,19 @@ describe('createZai: configuration', () => {
     scope.done();
   });
 
-  it('refuses an unknown region at creation', () => {
-    expect(() => createZai({ region: 'mars' as never })).toThrow(/valid: international, mainland/);
+  it('refuses bad options at creation, naming the field', () => {
+    expect(() => createZai({ region: 'mars' as never })).toThrow(/region must be one of: international, mainland/);
+    expect(() => createZai({ baseURL: 'ftp://x' })).toThrow(/baseURL must be an http\(s\) URL/);
+    expect(() => createZai({ timeoutMs: -1 })).toThrow(/timeoutMs/);
+    expect(() => createZai({ apikey: 'typo' } as never)).toThrow(/apikey/);
+    expect(() => createZai({ fetch: 'no' as never })).toThrow(/fetch must be a function/);
+    expect(() => createZai({ retry: { submit: { retries: -1 } } })).toThrow(/retry.submit.retries/);
+    try {
+      createZai({ region: 'mars' as never });
+    } catch (error) {
+      expect(error).toBeInstanceOf(PictorError);
+      expect((error as PictorError).kind).toBe('invalid_request');
+    }
   });
 
   it('declares its models as data', () => {
