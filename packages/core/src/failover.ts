@@ -19,7 +19,7 @@ import { PictorError, toPictorError, type ErrorKind } from './errors.ts';
 import { emit } from './events.ts';
 import { parseTaskHandle } from './handle.ts';
 import { prepareRequest } from './prepare.ts';
-import type { ImageRequest } from './request.ts';
+import { parseImageRequest, type ImageRequest } from './request.ts';
 import type { CallOptions, ImageProvider, ImageResult, ModelSpec, TaskHandle, Warning, WaitOptions } from './types.ts';
 
 export interface FailoverCandidate {
@@ -116,6 +116,8 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
   };
 
   async function run(request: ImageRequest, options: WaitOptions | undefined, mode: 'generate' | 'submit'): Promise<{ value: ImageResult | TaskHandle; route: RouteStep[]; warnings: Warning[] }> {
+    // A malformed request fails the same way everywhere: say so once, not once per candidate.
+    parseImageRequest(request, 'failover');
     const route: RouteStep[] = [];
     const warnings: Warning[] = [];
     const errors: PictorError[] = [];

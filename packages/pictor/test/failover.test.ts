@@ -135,6 +135,14 @@ describe('failover matrix', () => {
     await expect(router.status({ ...handle, provider: 'elsewhere' })).rejects.toMatchObject({ message: expect.stringContaining('No candidate for provider "elsewhere"') });
   });
 
+  it('reports a malformed request once, before trying any candidate', async () => {
+    const { primary, secondary } = mocks([]);
+    const router = failover([{ provider: primary, model: 'glm-image' }, { provider: secondary, model: 'glm-image' }]);
+    const error = (await router.generate({ prompt: '' }).catch((e) => e)) as PictorError;
+    expect(error).toMatchObject({ kind: 'invalid_request', message: 'Invalid image request: prompt: prompt must not be empty' });
+    expect(primary.calls).toHaveLength(0);
+  });
+
   it('refuses empty or unknown candidates', () => {
     expect(() => failover([])).toThrow(/at least one candidate/);
     expect(() => failover([{ provider: createMock(), model: 'dall-e' }])).toThrow(/available: glm-image, cogview-4-250304/);
