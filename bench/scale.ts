@@ -98,9 +98,9 @@ async function bareRun(tasks: number): Promise<number> {
 }
 
 /** Each measurement runs in a fresh process, so RSS starts from a clean baseline. */
-function inChild(which: 'bare' | 'pictor', tasks: number): Promise<Sample> {
+function inChild(which: 'bare' | 'pictor', tasks: number, v8Flags: string[] = []): Promise<Sample> {
   return new Promise((resolve, reject) => {
-    const child = fork(new URL(import.meta.url).pathname, [which, String(tasks)], { execArgv: ['--expose-gc', '--conditions=@pictor/source'] });
+    const child = fork(new URL(import.meta.url).pathname, [which, String(tasks)], { execArgv: ['--expose-gc', '--conditions=@pictor/source', ...v8Flags] });
     child.once('message', (sample) => resolve(sample as Sample));
     child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`scale ${which} exited with ${code}`))));
   });
@@ -120,6 +120,11 @@ export async function runScale(): Promise<Row[]> {
   const perTask = (big: Sample, small: Sample) => (big.peakRssGrowth - small.peakRssGrowth) / (TASKS - SMALL) / 1024;
   const p = perTask(pictor, pictorSmall);
   const b = perTask(bare, bareSmall);
+  // Diagnostic: how much of the peak is V8's young generation growing to its maximum under the
+  // burst (a bounded, fixed cost of up to ~50 MB, not state held per task).
+  const capped = ['--max-semi-space-size=2'];
+  const pc = perTask(await inChild('pictor', TASKS, capped), await inChild('pictor', SMALL, capped));
+  const bc = perTask(await inChild('bare', TASKS, capped), await inChild('bare', SMALL, capped));
   return [
     {
       scenario: `scale ${TASKS} in-flight tasks`,
@@ -129,6 +134,15 @@ export async function runScale(): Promise<Row[]> {
       ratio: `${fmt(p / Math.max(0.01, b))}x bare`,
       target: '< 10 KB, all complete',
       met: p < 10 && pictor.completed === TASKS,
+    },
+    {
+      scenario: `scale ${TASKS} in-flight tasks`,
+      metric: 'same, V8 young generation capped (--max-semi-space-size=2)',
+      pictor: fmt(pc),
+      baseline: `bare loop ${fmt(bc)}`,
+      ratio: `${fmt(pc / Math.max(0.01, bc))}x bare`,
+      target: '(diagnostic)',
+      met: undefined,
     },
     {
       scenario: `scale ${TASKS} in-flight tasks`,
