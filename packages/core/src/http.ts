@@ -6,7 +6,7 @@
  * ky's own retry is off because only the stage-aware policy in retry.ts knows
  * whether a retry could pay twice.
  */
-import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky';
+import type { KyInstance } from 'ky';
 import { PictorError, abortedError, type ErrorKind, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
 import { redactValue, registerSecret } from './redact.ts';
@@ -85,7 +85,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   registerSecret(options.apiKey);
   const baseURL = options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`;
   let instance: KyInstance | undefined;
-  const client = (): KyInstance => {
+  const client = async (): Promise<KyInstance> => {
+    const { default: ky } = await loadKy();
     instance ??= ky.create({
       baseUrl: baseURL,
       retry: 0,
@@ -118,7 +119,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let response: Response;
     let text: string;
     try {
-      const pending = client()(relative, {
+      const pending = (await client())(relative, {
         method,
         ...(request.json !== undefined ? { json: request.json } : {}),
         ...(request.searchParams ? { searchParams: request.searchParams } : {}),
@@ -169,6 +170,7 @@ async function toHttpError(
   const provider = options.provider;
   const where = `${method.toUpperCase()} /${path}`;
   if (signal?.aborted) return abortedError(signal, provider);
+  const { isHTTPError, isNetworkError, isTimeoutError } = await loadKy();
   if (isHTTPError(error)) {
     const status = error.response.status;
     const headers = error.response.headers;
@@ -221,6 +223,17 @@ async function toHttpError(
     message: `${provider} ${where}: ${error instanceof Error ? error.message : String(error)}`,
     cause: error,
   });
+}
+
+/**
+ * ky is loaded on the first request, not at import: it is a third of core's cold import time
+ * (bench/footprint), and code that never makes a request (the mock, validation, the CLI's
+ * `models`) should not pay for it.
+ */
+let kyModule: Promise<typeof import('ky')> | undefined;
+function loadKy(): Promise<typeof import('ky')> {
+  kyModule ??= import('ky');
+  return kyModule;
 }
 
 /** Walks the cause chain for a system error code such as ECONNREFUSED. */
