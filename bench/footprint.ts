@@ -61,7 +61,6 @@ export function runFootprint(quick: boolean): Row[] {
   const runs = quick ? 5 : 15;
   const pictorMs = importMs(['@pictor/zai'], runs);
   const aiMs = importMs(['ai', '@ai-sdk/openai-compatible'], runs);
-  const emptyMs = importMs([], runs);
   const pictorBytes = closureSize(['@pictor/core', '@pictor/zai']);
   const aiBytes = closureSize(['ai', '@ai-sdk/openai-compatible']);
   return [
@@ -69,7 +68,7 @@ export function runFootprint(quick: boolean): Row[] {
       scenario: 'footprint',
       metric: 'cold import (ms)',
       pictor: fmt(pictorMs, 1),
-      baseline: `ai-sdk ${fmt(aiMs, 1)} · empty ${fmt(emptyMs, 1)}`,
+      baseline: `ai-sdk ${fmt(aiMs, 1)}`,
       ratio: `${fmt(pictorMs / aiMs)}x ai-sdk`,
       target: '< 1x ai-sdk',
       met: pictorMs < aiMs,
