@@ -9,7 +9,7 @@
 import type { KyInstance } from 'ky';
 import { PictorError, abortedError, type ErrorKind, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
-import { redactValue, registerSecret } from './redact.ts';
+import { redactSecrets, redactValue, registerSecret } from './redact.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import type { ProviderClientOptions } from './types.ts';
 
@@ -190,7 +190,7 @@ async function toHttpError(
       submitOutcome: mapped?.submitOutcome ?? outcomeForStatus(status),
       message: `${provider} ${where} failed with HTTP ${status}${mapped?.providerCode ? ` (code ${mapped.providerCode})` : ''}: ${detail}`,
       details: { body: redactValue(body) },
-      cause: error,
+      cause: safeCause(error),
     });
   }
   if (isTimeoutError(error)) {
@@ -199,7 +199,7 @@ async function toHttpError(
       provider,
       submitOutcome: 'unknown',
       message: `${provider} ${where} got no response within ${options.timeoutMs ?? 60_000} ms`,
-      cause: error,
+      cause: safeCause(error),
     });
   }
   if (isNetworkError(error) || error instanceof TypeError) {
@@ -211,7 +211,7 @@ async function toHttpError(
       submitOutcome: notSent ? 'not_created' : 'unknown',
       message: `${provider} ${where}: network error${code ? ` ${code}` : ''}${notSent ? ' (the request was not sent)' : ''}`,
       details: code ? { code } : undefined,
-      cause: error,
+      cause: safeCause(error),
     });
   }
   if (error instanceof Error && error.name === 'AbortError') return abortedError(signal, provider);
@@ -221,8 +221,22 @@ async function toHttpError(
     provider,
     submitOutcome: 'unknown',
     message: `${provider} ${where}: ${error instanceof Error ? error.message : String(error)}`,
-    cause: error,
+    cause: safeCause(error),
   });
+}
+
+/**
+ * ky's errors carry the Request, whose headers hold the Authorization header: a
+ * `console.log(error)` would print the key through the cause chain. The cause kept is a plain
+ * error with ky's message (method and URL, no headers) and the low-level cause (ECONNREFUSED...).
+ */
+function safeCause(error: unknown): unknown {
+  if (!(error instanceof Error) || !('request' in error || 'response' in error)) return error;
+  const inner = (error as { cause?: unknown }).cause;
+  const keep = inner instanceof Error && !('request' in inner) ? inner : undefined;
+  const plain = new Error(redactSecrets(error.message), keep ? { cause: keep } : undefined);
+  plain.name = error.name;
+  return plain;
 }
 
 /**

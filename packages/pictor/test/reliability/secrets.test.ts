@@ -4,6 +4,7 @@
  * Committed fixtures are scanned for key-like strings (run in CI as a test).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSecrets, startEmulator, type Emulator } from '@pictor/testing';
@@ -45,6 +46,8 @@ describe('no API key in any error, result or event', () => {
       assertClean((error as PictorError).message, `${id} ${kind} message`);
       assertClean((error as PictorError).stack, `${id} ${kind} stack`);
       assertClean((error as PictorError).toJSON(), `${id} ${kind} JSON`);
+      // What console.log(error) prints, cause chain included.
+      assertClean(inspect(error, { depth: 20 }), `${id} ${kind} inspect`);
       assertClean(events, `${id} ${kind} events`);
     }
   });
@@ -55,6 +58,7 @@ describe('no API key in any error, result or event', () => {
       const { events, listener } = collectEvents();
       const outcome = await provider.generate({ model: 'glm-image', prompt: 'p' }, { ...fast, onEvent: listener }).catch((e: unknown) => e);
       assertClean(outcome instanceof Error ? { message: outcome.message, stack: outcome.stack, json: (outcome as PictorError).toJSON?.() } : outcome, `${id} ${type}`);
+      assertClean(inspect(outcome, { depth: 20 }), `${id} ${type} inspect`);
       assertClean(events, `${id} ${type} events`);
     }
   });
