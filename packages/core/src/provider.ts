@@ -90,6 +90,16 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
       if (!submitAsync) throw missing('submitAsync', prepared.model);
       const outcome = await withRetry((attempt) => submitAsync(prepared, { signal: options?.signal, attempt }), common);
       attempts = outcome.attempts;
+      if (!outcome.value.taskId) {
+        // Accepted, but with nothing to poll: the task may exist, so this is not a safe retry.
+        throw new PictorError({
+          kind: 'invalid_response',
+          provider: id,
+          retryable: false,
+          submitOutcome: 'unknown',
+          message: `${id} accepted the submit but returned an empty task id; the task may exist: check the provider console`,
+        });
+      }
       handle = { ...base, taskId: outcome.value.taskId, requestId: outcome.value.requestId };
     }
     emit(options?.onEvent, { type: 'submitted', provider: id, model: prepared.model, handle });

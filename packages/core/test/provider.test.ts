@@ -175,6 +175,11 @@ describe('createProvider: async', () => {
     await expect(createProvider(bare.adapter).generate({ model: 'glm-image', prompt: 'a' }, fastPoll)).rejects.toMatchObject({ kind: 'task_failed' });
   });
 
+  it('refuses an accepted submit with an empty task id, as an unknown outcome', async () => {
+    const { adapter } = scriptedAdapter([done], { submitAsync: async () => ({ taskId: '', raw: {} }) });
+    await expect(createProvider(adapter).generate({ model: 'glm-image', prompt: 'a' }, fastPoll)).rejects.toMatchObject({ kind: 'invalid_response', submitOutcome: 'unknown' });
+  });
+
   it('treats succeeded-without-images as invalid_response', async () => {
     const { adapter } = scriptedAdapter([{ state: 'succeeded', output: { images: [], raw: {} }, raw: {} }]);
     await expect(createProvider(adapter).generate({ model: 'glm-image', prompt: 'a' }, fastPoll)).rejects.toMatchObject({ kind: 'invalid_response' });
