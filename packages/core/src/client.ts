@@ -34,6 +34,7 @@ export const ClientConfigSchema = z
       .object({
         failoverOn: z.array(z.string()).optional(),
         failoverOnUnknownOutcome: z.boolean().optional(),
+        patienceMs: z.number().int().min(0).optional(),
         breaker: z.object({ failureThreshold: z.number().int().positive().optional(), cooldownMs: z.number().int().min(0).optional() }).strict().optional(),
       })
       .strict()

@@ -17,6 +17,7 @@
 import { CircuitBreaker, type BreakerOptions, type BreakerSnapshot } from './breaker.ts';
 import { PictorError, toPictorError, type ErrorKind } from './errors.ts';
 import { emit } from './events.ts';
+import { defaultShouldRetry } from './retry.ts';
 import { parseTaskHandle } from './handle.ts';
 import { prepareRequest } from './prepare.ts';
 import { parseImageRequest, type ImageRequest } from './request.ts';
@@ -33,6 +34,11 @@ export interface FailoverPolicy {
   /** Also fail over when a submit may have been accepted (risks paying twice). Default false. */
   readonly failoverOnUnknownOutcome?: boolean | undefined;
   readonly breaker?: BreakerOptions | undefined;
+  /**
+   * A candidate that answers rate_limited with a Retry-After up to this long (ms) is waited for and
+   * retried in place; a longer one, or none, moves on to the next candidate. Default 2000.
+   */
+  readonly patienceMs?: number | undefined;
 }
 
 /**
@@ -79,9 +85,18 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
   const models: Record<string, ModelSpec> = Object.fromEntries(entries.map((e) => [e.label, e.spec]));
   const several = entries.length > 1;
 
-  /** Inner options: with several candidates, submits are not retried inside one (failover is the retry). */
+  /**
+   * Inner options. With several candidates, moving on is the retry: a submit is retried inside a
+   * candidate only for a rate limit whose Retry-After fits the patience (waiting is then cheaper
+   * than switching); anything else fails over at once, so retries never multiply across layers.
+   */
+  const patienceMs = policy.patienceMs ?? 2000;
+  const waitableRateLimit = (error: PictorError) =>
+    error.kind === 'rate_limited' && error.retryAfterMs !== undefined && error.retryAfterMs <= patienceMs && defaultShouldRetry('submit', error);
   const innerOptions = <T extends CallOptions>(options: T | undefined): T =>
-    (several ? { ...options, retry: { ...options?.retry, submit: { ...options?.retry?.submit, retries: 0 } } } : { ...options }) as T;
+    (several
+      ? { ...options, retry: { ...options?.retry, submit: { ...options?.retry?.submit, maxRetryAfterMs: patienceMs, shouldRetry: waitableRateLimit } } }
+      : { ...options }) as T;
 
   const canHonour = (entry: (typeof entries)[number], request: ImageRequest, options: CallOptions | undefined): PictorError | undefined => {
     try {

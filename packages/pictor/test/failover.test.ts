@@ -92,9 +92,19 @@ describe('failover matrix', () => {
 
   it('rate_limited with Retry-After longer than the patience fails over instead of waiting', async () => {
     const { primary, secondary } = mocks([{ on: 'submit', error: 'rate_limited', retryAfterMs: 60_000, times: 5 }]);
-    const router = failover([{ provider: primary, model: 'glm-image' }, { provider: secondary, model: 'glm-image' }]);
-    const result = await router.generate(request, { ...fast, retry: { submit: { maxRetryAfterMs: 1000 } } });
+    const router = failover([{ provider: primary, model: 'glm-image' }, { provider: secondary, model: 'glm-image' }], { patienceMs: 1000 });
+    const result = await router.generate(request, fast);
     expect(result.provider).toBe('secondary');
+    expect(submits(primary)).toBe(1);
+  });
+
+  it('rate_limited with a short Retry-After is waited for on the same candidate', async () => {
+    const { primary, secondary } = mocks([{ on: 'submit', error: 'rate_limited', retryAfterMs: 20, times: 1 }]);
+    const router = failover([{ provider: primary, model: 'glm-image' }, { provider: secondary, model: 'glm-image' }], { patienceMs: 1000 });
+    const result = await router.generate(request, fast);
+    expect(result.provider).toBe('primary');
+    expect(result.timings.attempts).toBe(2);
+    expect(submits(secondary)).toBe(0);
   });
 
   it('single candidate: its own retry policy still applies', async () => {
