@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PictorError, planDelays, pollUntilDone, type TaskStatus } from '../src/index.ts';
+import { POLL_PRESETS, PictorError, planDelays, pollUntilDone, type TaskStatus } from '../src/index.ts';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
@@ -22,7 +22,9 @@ describe('planDelays', () => {
     expect(plan.first).toBe(15_000);
     expect(plan.next(1)).toBe(1000);
     expect(plan.next(2)).toBe(1050);
-    expect(planDelays(20_000, { intervalRatio: 0.0175, factor: 1 }).next(5)).toBeCloseTo(350);
+    const eager = planDelays(20_000, POLL_PRESETS.eager);
+    expect([eager.first, eager.next(1), eager.next(9)].map(Math.round)).toEqual([14_000, 350, 350]);
+    expect(planDelays(20_000, POLL_PRESETS.balanced).first).toBe(15_000);
     expect(plan.next(50)).toBe(10_000);
     expect(plan.fromEta(3000)).toBe(3050);
     expect(plan.fromEta(1)).toBe(200);
