@@ -142,8 +142,8 @@ describe('lifecycle', () => {
     resetReplay();
     play('async-success');
     const controller = new AbortController();
-    const pending = novita().generate(request, { signal: controller.signal, poll: { firstDelayMs: 60_000 } });
-    setTimeout(() => controller.abort(), 30);
+    const onEvent = (event: { type: string }) => void (event.type === 'submitted' && setTimeout(() => controller.abort(), 5));
+    const pending = novita().generate(request, { onEvent, signal: controller.signal, poll: { firstDelayMs: 60_000 } });
     expect(await failure(pending)).toMatchObject({ kind: 'aborted', handle: { taskId: TASK } });
 
     resetReplay();

@@ -170,8 +170,9 @@ export function describeProviderContract(name: string, setup: () => Promise<Cont
           if (!h.async) return;
           const provider = await h.arrange({ type: 'never_finishes' });
           const controller = new AbortController();
-          const pending = provider.generate(h.request, { ...h.fastWait, signal: controller.signal, poll: { ...h.fastWait?.poll, firstDelayMs: 60_000 } });
-          setTimeout(() => controller.abort(), 50);
+          // Abort once the task was accepted, while the engine sleeps before its first read.
+          const onEvent = (event: { type: string }) => void (event.type === 'submitted' && setTimeout(() => controller.abort(), 5));
+          const pending = provider.generate(h.request, { ...h.fastWait, onEvent, signal: controller.signal, poll: { ...h.fastWait?.poll, firstDelayMs: 60_000 } });
           const error = await failure(pending);
           expect(error.kind).toBe('aborted');
           expect(error.handle?.provider).toBe(provider.id);

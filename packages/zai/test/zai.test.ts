@@ -194,8 +194,8 @@ describe('async generation', () => {
   it('aborts during polling with the handle, and stops at the deadline with it', async () => {
     play('async-success');
     const controller = new AbortController();
-    const pending = zai().generate(glm, { signal: controller.signal, poll: { firstDelayMs: 60_000 } });
-    setTimeout(() => controller.abort(), 50);
+    const onEvent = (event: { type: string }) => void (event.type === 'submitted' && setTimeout(() => controller.abort(), 5));
+    const pending = zai().generate(glm, { onEvent, signal: controller.signal, poll: { firstDelayMs: 60_000 } });
     expect(await failure(pending)).toMatchObject({ kind: 'aborted', handle: { taskId: '8353992347972780031' } });
 
     resetReplay();
