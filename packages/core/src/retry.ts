@@ -63,6 +63,17 @@ export async function withRetry<T>(
   operation: (attempt: number) => Promise<T>,
   context: RetryContext,
 ): Promise<RetryOutcome<T>> {
+  // Fast path: almost every call succeeds at once, and thousands of tasks poll together, so the
+  // first attempt runs without p-retry's per-call setup (bench/scale: about 1 KB less garbage per
+  // task). On a failure p-retry takes over, replaying it as its attempt 1, so every delay and
+  // decision after that is p-retry's.
+  let firstFailure: unknown;
+  try {
+    return { value: await operation(1), attempts: 1 };
+  } catch (error) {
+    if (context.signal?.aborted) throw abortedError(context.signal, context.provider);
+    firstFailure = error;
+  }
   const defaults = DEFAULT_RETRY[context.stage];
   const policy = { ...defaults, ...stripUndefined(context.policy ?? {}) };
   const decide = context.policy?.shouldRetry ?? ((error: PictorError) => defaultShouldRetry(context.stage, error));
@@ -75,6 +86,7 @@ export async function withRetry<T>(
       async (attempt: number) => {
         attempts = attempt;
         try {
+          if (attempt === 1) throw firstFailure;
           return await operation(attempt);
         } catch (error) {
           const wrapped = toPictorError(error, context.provider);
