@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:net';
 import { createZai, failover, type ImageProvider } from 'pictor';
-import { fmt, load, median, startEmulatorProcess, type Row } from './lib.ts';
+import { fmt, median, startEmulatorProcess, type Row } from './lib.ts';
 
 const KEY = 'bench-key-000000000000';
 
@@ -34,8 +34,17 @@ export async function runFailover(quick: boolean): Promise<Row[]> {
       const router = failover([{ provider: primary, model: 'cogview-4-250304' }, { provider: secondary, model: 'cogview-4-250304' }], { breaker: { failureThreshold: 3, cooldownMs: 600_000 } });
       // Open the breaker, then measure.
       for (let i = 0; i < 3; i++) await router.generate(request(i, `${label}-warm`));
-      const direct = await load(count, 1, (i) => secondary.generate(request(i, `${label}-direct`)));
-      const routed = await load(count, 1, (i) => router.generate(request(i, `${label}-routed`)));
+      // Interleaved, one direct call then one routed call, so both see the same warm-up and drift.
+      const direct = { latencies: [] as number[] };
+      const routed = { latencies: [] as number[] };
+      for (let i = 0; i < count; i++) {
+        let t = performance.now();
+        await secondary.generate(request(i, `${label}-direct`));
+        direct.latencies.push(performance.now() - t);
+        t = performance.now();
+        await router.generate(request(i, `${label}-routed`));
+        routed.latencies.push(performance.now() - t);
+      }
       const added = median(routed.latencies) - median(direct.latencies);
       const { submitsByPrompt } = await secondaryEmu.counters();
       const duplicates = Object.values(submitsByPrompt).filter((n) => n > 1).length;
