@@ -3,7 +3,7 @@
  * status alone is ambiguous (429 means "slow down" for 1302 and "out of money"
  * for 1113). Codes from PROTOCOLS.md; the status decides only when no code is known.
  */
-import type { ErrorMapper, ErrorMapping } from '@pictor/core';
+import { kindForStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core';
 import { ErrorBody } from './wire.ts';
 
 export interface ZaiErrorInfo {
@@ -65,15 +65,5 @@ export const mapZaiError: ErrorMapper = ({ status, body }) => {
   const byCode = code ? mapZaiCode(code) : undefined;
   if (byCode) return { ...byCode, message: byCode.message ?? message };
   // Unknown or absent code: the status decides (http.ts defaults), keeping the code and message.
-  if (status === 429) return { kind: 'rate_limited', providerCode: code, message, retryable: true };
-  return code || message ? { kind: kindFallback(status), providerCode: code, message } : undefined;
+  return code || message ? { kind: kindForStatus(status), providerCode: code, message } : undefined;
 };
-
-function kindFallback(status: number): ErrorMapping['kind'] {
-  if (status === 401) return 'authentication';
-  if (status === 403 || status === 434) return 'permission';
-  if (status === 404) return 'not_found';
-  if (status >= 500) return 'provider_unavailable';
-  if (status === 400 || status === 435) return 'invalid_request';
-  return 'invalid_response';
-}
