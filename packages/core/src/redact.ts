@@ -28,10 +28,11 @@ const KEY_PATTERNS: readonly RegExp[] = [
   /([?&](api[_-]?key|key|token|access_token)=)[^&\s"']+/gi,
 ];
 
-export function redactSecrets(text: string): string {
+/** Redacts registered keys, `extra` secrets (any length) and key-like strings. */
+export function redactSecrets(text: string, extra: readonly string[] = []): string {
   let out = text;
-  for (const secret of registered) {
-    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of [...registered, ...extra]) {
+    if (secret && out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   for (const pattern of KEY_PATTERNS) {
     out = out.replace(pattern, (match, prefix: unknown) =>
@@ -42,13 +43,13 @@ export function redactSecrets(text: string): string {
 }
 
 /** Deep-copies a JSON-like value with every string redacted (for raw bodies on errors and fixtures). */
-export function redactValue<T>(value: T): T {
-  if (typeof value === 'string') return redactSecrets(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactValue(v)) as T;
+export function redactValue<T>(value: T, extra: readonly string[] = []): T {
+  if (typeof value === 'string') return redactSecrets(value, extra) as T;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, extra)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = /^(authorization|api[_-]?key|x-api-key)$/i.test(k) ? REDACTED : redactValue(v);
+      out[k] = /^(authorization|api[_-]?key|x-api-key)$/i.test(k) ? REDACTED : redactValue(v, extra);
     }
     return out as T;
   }

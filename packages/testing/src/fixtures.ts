@@ -186,25 +186,12 @@ export function record(options: RecordOptions): Recording {
  * secrets anywhere, and anything key-like (see redactSecrets in core).
  */
 export function scrubFixture(fixture: Fixture, secrets: readonly string[] = []): Fixture {
-  const scrubText = (text: string) => {
-    let out = text;
-    for (const secret of secrets) if (secret) out = out.split(secret).join('[REDACTED]');
-    return redactSecrets(out);
-  };
-  const scrub = (value: unknown): unknown => {
-    if (typeof value === 'string') return scrubText(value);
-    if (Array.isArray(value)) return value.map(scrub);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(redactValue(value as Record<string, unknown>)).map(([k, v]) => [k, scrub(v)]));
-    }
-    return value;
-  };
   const interactions = fixture.interactions.map((interaction) => {
     const headers = headerObject(interaction.rawHeaders);
     for (const name of Object.keys(headers)) {
       if (/^(authorization|cookie|set-cookie|x-api-key)$/i.test(name)) delete headers[name];
     }
-    return scrub({ ...interaction, rawHeaders: headers }) as Interaction;
+    return redactValue({ ...interaction, rawHeaders: headers }, secrets);
   });
   return { ...fixture, interactions };
 }
