@@ -19,8 +19,8 @@ import { PictorError, toPictorError, type ErrorKind } from './errors.ts';
 import { emit } from './events.ts';
 import { defaultShouldRetry } from './retry.ts';
 import { parseTaskHandle } from './handle.ts';
-import { prepareRequest } from './prepare.ts';
-import { parseImageRequest, type ImageRequest } from './request.ts';
+import { prepareParsedRequest } from './prepare.ts';
+import { parseImageRequest, type ImageRequest, type ParsedImageRequest } from './request.ts';
 import type { CallOptions, ImageProvider, ImageResult, ModelSpec, TaskHandle, Warning, WaitOptions } from './types.ts';
 
 export interface FailoverCandidate {
@@ -98,9 +98,9 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
       ? { ...options, retry: { ...options?.retry, submit: { ...options?.retry?.submit, maxRetryAfterMs: patienceMs, shouldRetry: waitableRateLimit } } }
       : { ...options }) as T;
 
-  const canHonour = (entry: (typeof entries)[number], request: ImageRequest, options: CallOptions | undefined): PictorError | undefined => {
+  const canHonour = (entry: (typeof entries)[number], request: ParsedImageRequest, options: CallOptions | undefined): PictorError | undefined => {
     try {
-      prepareRequest(
+      prepareParsedRequest(
         { ...request, model: entry.model, providerOptions: undefined },
         { providerId: entry.provider.id, models: { [entry.model]: entry.spec }, strict: options?.strict },
       );
@@ -132,7 +132,7 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
 
   async function run(request: ImageRequest, options: WaitOptions | undefined, mode: 'generate' | 'submit'): Promise<{ value: ImageResult | TaskHandle; route: RouteStep[]; warnings: Warning[] }> {
     // A malformed request fails the same way everywhere: say so once, not once per candidate.
-    parseImageRequest(request, 'failover');
+    const parsed = parseImageRequest(request, 'failover');
     const route: RouteStep[] = [];
     const warnings: Warning[] = [];
     const errors: PictorError[] = [];
@@ -143,7 +143,7 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
         warnings.push({ type: 'skipped', feature: entry.label, message: `${entry.label} skipped: ${reason}` });
         emit(options?.onEvent, { type: 'failover', provider: entry.provider.id, model: entry.model, from: entry.label, to: next(index), reason, error });
       };
-      const incapable = canHonour(entry, request, options);
+      const incapable = canHonour(entry, parsed, options);
       // With one candidate there is nothing to skip to: its own validation error is the clearest answer.
       if (incapable && !several) throw incapable;
       if (incapable) {

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { PictorError } from './errors.ts';
-import { parseImageRequest, zodError, type ImageRequest } from './request.ts';
+import { parseImageRequest, zodError, type ImageRequest, type ParsedImageRequest } from './request.ts';
 import { formatSize, parseSize, resolveAspectRatio, validateSize, type Size } from './sizes.ts';
 import type { Mode, ModelSpec, Warning } from './types.ts';
 
@@ -58,8 +58,15 @@ export function prepareRequest<ProviderOptions = Record<string, unknown>>(
   input: ImageRequest,
   options: PrepareOptions<ProviderOptions>,
 ): PreparedRequest<ProviderOptions> {
+  return prepareParsedRequest(parseImageRequest(input, options.providerId), options);
+}
+
+/** prepareRequest for a request already parsed by parseImageRequest (failover checks each candidate). */
+export function prepareParsedRequest<ProviderOptions = Record<string, unknown>>(
+  request: ParsedImageRequest,
+  options: PrepareOptions<ProviderOptions>,
+): PreparedRequest<ProviderOptions> {
   const { providerId } = options;
-  const request = parseImageRequest(input, providerId);
   const spec = findModel(providerId, options.models, request.model);
   const warnings: Warning[] = [];
   const refuse = (message: string) =>
