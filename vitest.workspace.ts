@@ -7,13 +7,13 @@
  */
 import { defineConfig } from 'vitest/config';
 
-const project = (dir: string, name: string) => ({
+const project = (dir: string, name: string, include = ['test/**/*.test.ts']) => ({
   resolve: { conditions: ['@pictor/source'] },
   ssr: { resolve: { conditions: ['@pictor/source'] } },
   test: {
     name,
     root: dir,
-    include: ['test/**/*.test.ts'],
+    include,
     environment: 'node' as const,
     testTimeout: 30_000,
   },
@@ -30,6 +30,8 @@ export default defineConfig({
       project('packages/pictor', 'pictor'),
       project('packages/cli', 'cli'),
       project('examples', 'examples'),
+      // Hostile servers, files and keys (issue 12): its own project so it can be run alone.
+      project('packages/pictor', 'adversarial', ['adversarial/**/*.test.ts']),
     ],
   },
 });

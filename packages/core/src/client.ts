@@ -103,8 +103,9 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     providers,
     candidates: refs,
     // A request naming a model ('provider:model' or a model of the default provider) overrides the config's.
-    generate: (request, options) => routeFor(request.model).generate({ ...request, model: undefined }, options),
-    submit: (request, options) => routeFor(request.model).submit({ ...request, model: undefined }, options),
+    // Async so that a bad model rejects the returned promise rather than throwing before one exists.
+    generate: async (request, options) => routeFor(request.model).generate({ ...request, model: undefined }, options),
+    submit: async (request, options) => routeFor(request.model).submit({ ...request, model: undefined }, options),
   };
 
   function routeFor(model: string | undefined): FailoverProvider {
