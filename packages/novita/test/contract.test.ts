@@ -1,4 +1,5 @@
-import { describeProviderContract, emulatorHarness, fixtureHarness, loadFixture, type Fixture } from '@pictor/testing';
+import { emulatorHarness, fixtureHarness, loadFixture, type Fixture } from '@pictor/testing';
+import { describeProviderContract } from '@pictor/testing/vitest';
 import { createNovita } from '../src/index.ts';
 
 const KEY = 'novita-contract-key-0123456789';
@@ -12,7 +13,7 @@ const neverFinishes: Fixture = {
   interactions: [success.interactions[0]!, { ...success.interactions[2]!, times: 10_000 }],
 };
 
-describeProviderContract('novita on recorded fixtures', () =>
+describeProviderContract('novita on documented fixtures', () =>
   fixtureHarness({
     create: () => createNovita({ apiKey: KEY }),
     request: { model: 'glm-image', prompt: 'A cute little kitten sitting on a sunny windowsill' },

@@ -3,7 +3,7 @@
  * fixtures (on nock). Adapters in this repo use them; so can a user's adapter.
  */
 import type { ErrorKind, ImageProvider, ImageRequest, WaitOptions } from '@pictor/core';
-import type { ContractHarness, ContractScenario } from './contract.ts';
+import type { ContractHarness, ContractScenario } from './contract-types.ts';
 import { EMULATOR_ERROR_FAULTS, startEmulator, type EmulatedProvider, type EmulatorFault } from './emulator.ts';
 import { replay, resetReplay, type Fixture, type Replay } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
 export * from './fixtures.ts';
 export * from './emulator.ts';
-export * from './contract.ts';
 export * from './harness.ts';
+export type { ContractHarness, ContractScenario } from './contract-types.ts';

@@ -1,6 +1,6 @@
 import { createMock, type MockFault, type MockProvider } from '@pictor/mock';
 import type { ErrorKind } from '@pictor/core';
-import { describeProviderContract, type ContractScenario } from '../src/index.ts';
+import { describeProviderContract, type ContractScenario } from '../src/vitest.ts';
 
 const fastWait = { poll: { firstDelayMs: 0, intervalMs: 5, minIntervalMs: 5, maxEtaWaitMs: 5 } };
 const kinds: ErrorKind[] = ['invalid_request', 'authentication', 'permission', 'insufficient_quota', 'rate_limited', 'content_filtered', 'not_found', 'provider_unavailable'];
@@ -42,5 +42,5 @@ for (const mode of ['async', 'sync'] as const) {
       async: mode === 'async',
       fastWait,
     };
-  });
+  }, { async: mode === 'async' });
 }

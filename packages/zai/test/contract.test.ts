@@ -1,10 +1,11 @@
-import { describeProviderContract, emulatorHarness, fixtureHarness, loadFixture, type Fixture } from '@pictor/testing';
+import { emulatorHarness, fixtureHarness, loadFixture, type Fixture } from '@pictor/testing';
+import { describeProviderContract } from '@pictor/testing/vitest';
 import { createZai } from '../src/index.ts';
 
 const KEY = 'zai-contract-key-0123456789';
 const load = (name: string) => loadFixture(new URL(`./fixtures/${name}.json`, import.meta.url));
 
-/** Error fixtures were recorded on the sync endpoint; the contract's request is async: same bodies, other path. */
+/** The documented error fixtures are written for the sync endpoint; the contract's request is async: same bodies, other path. */
 const onAsyncEndpoint = (fixture: Fixture): Fixture => ({
   ...fixture,
   interactions: fixture.interactions.slice(0, 1).map((i) => ({ ...i, path: i.path.replace('/images/generations', '/async/images/generations') })),
@@ -22,7 +23,7 @@ const emptyAsync: Fixture = {
   interactions: [async.interactions[0]!, { ...async.interactions[3]!, response: { task_status: 'SUCCESS', image_result: [] } }],
 };
 
-describeProviderContract('zai on recorded fixtures', () =>
+describeProviderContract('zai on documented fixtures', () =>
   fixtureHarness({
     create: () => createZai({ apiKey: KEY }),
     request: { model: 'glm-image', prompt: 'A cute little kitten sitting on a sunny windowsill' },
@@ -56,6 +57,7 @@ for (const mode of ['async', 'sync'] as const) {
       invalidSize: '2048x2080',
       async: mode === 'async',
     }),
+    { async: mode === 'async' },
   );
 }
 
@@ -67,4 +69,5 @@ describeProviderContract('zai cogview-4 on the emulator', () =>
     invalidSize: '500x500',
     async: false,
   }),
+  { async: false },
 );
