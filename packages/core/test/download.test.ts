@@ -38,6 +38,11 @@ beforeAll(async () => {
         return void res.writeHead(502).end();
       case '/redirect':
         return void res.writeHead(302, { location: `${other.url}/elsewhere.png` }).end();
+      case '/declared-huge':
+        // Declares 5 MB and sends a few bytes, then holds the connection: only a refusal based on the
+        // declared length ends this quickly; reading the body would wait for bytes that never come.
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': '5000000' });
+        return void res.write(new Uint8Array(10));
       case '/slow':
         return void setTimeout(() => res.writeHead(200, { 'content-type': 'image/png' }).end(PNG), 2000);
       default:
@@ -89,6 +94,12 @@ describe('download guards', () => {
     expect((await failure(download(`${server.url}/big`, { maxBytes: 1000 }))).message).toContain('1000-byte limit');
     expect((await failure(download(`${server.url}/chunked-big`, { maxBytes: 1000 }))).message).toContain('1000-byte limit');
     expect((await failure(download('data:image/png;base64,AAAAAAAA', { maxBytes: 2 }))).message).toContain('limit');
+  });
+
+  it('refuses on the declared Content-Length before reading the body', async () => {
+    const error = await failure(download(`${server.url}/declared-huge`, { maxBytes: 1000, timeoutMs: 10_000 }));
+    expect(error.kind).toBe('invalid_response');
+    expect(error.message).toContain('1000-byte limit (5000000 bytes)');
   });
 
   it('maps expired URLs and server errors', async () => {

@@ -6,7 +6,8 @@ import { createNovita } from '../src/index.ts';
 
 let emulator: Emulator;
 beforeAll(async () => {
-  emulator = await startEmulator({ durations: 300, imageSize: { width: 8, height: 8 } });
+  // The eta test's task runs 1 s; the others 300 ms.
+  emulator = await startEmulator({ durations: (_provider, prompt) => (prompt === 'eta' ? 1000 : 300), imageSize: { width: 8, height: 8 } });
 });
 afterEach(() => {
   emulator.setFaults([]);
@@ -18,10 +19,15 @@ const fast = { retry: { submit: { minDelayMs: 1, maxDelayMs: 5 }, status: { minD
 const novita = () => createNovita({ apiKey: 'e2e-key-0000000000', baseURL: emulator.novitaBaseURL });
 
 describe('novita end to end', () => {
-  it('follows the eta: few status reads for a 300 ms task', async () => {
-    const result = await novita().generate({ model: 'glm-image', prompt: 'eta' }, { ...fast, poll: { firstDelayMs: 50 } });
+  it('follows the eta: a 1 s task is read twice although the interval says every 10 ms', async () => {
+    // Without the eta, a 10 ms interval reads a 1-s task dozens of times; with it, the read after the
+    // first is timed to the eta (+ margin), when the task is done. Sleeps are lower bounds, so a
+    // loaded machine can only make the eta-following reads fewer, never more.
+    const poll = { firstDelayMs: 50, intervalMs: 10, minIntervalMs: 10, maxIntervalMs: 10, maxEtaWaitMs: 5000, jitter: 0 };
+    const result = await novita().generate({ model: 'glm-image', prompt: 'eta' }, { ...fast, poll });
     expect((await download(result.images[0]!)).mediaType).toBe('image/png');
     expect(result.timings.statusRequests).toBeLessThanOrEqual(3);
+    expect(emulator.counters['novita.status']).toBe(result.timings.statusRequests);
     expect(Date.parse(result.images[0]!.expiresAt!)).toBeGreaterThan(Date.now() + 3000_000);
   });
 

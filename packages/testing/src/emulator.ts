@@ -59,6 +59,12 @@ export interface EmulatorOptions {
   readonly apiKeys?: readonly string[] | undefined;
   /** Image size served, overriding the requested one (benchmarks use a tiny one). */
   readonly imageSize?: { width: number; height: number } | undefined;
+  /**
+   * The clock tasks age by (status reads compare it with a task's duration). Tests pass a manual
+   * clock to decide exactly when a task is done, instead of sleeping and hoping.
+   * @default Date.now
+   */
+  readonly now?: (() => number) | undefined;
 }
 
 export interface EmulatorTask {
@@ -107,6 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let nextId = 1n;
   let url = '';
+  const now = options.now ?? Date.now;
 
   const durationFor = (provider: EmulatedProvider, prompt: string, index: number): number => {
     const d = options.durations;
@@ -156,7 +163,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       prompt,
       width: width || 1280,
       height: height || 1280,
-      acceptedAt: Date.now(),
+      acceptedAt: now(),
       durationMs: fault?.type === 'never_finish' ? Infinity : durationFor(provider, prompt, tasks.size),
       fate: fault?.type === 'task_failed' ? 'failed' : fault?.type === 'empty' ? 'empty' : 'ok',
       reason: fault?.type === 'task_failed' ? (fault.code ?? 'generation failed') : undefined,
@@ -242,7 +249,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const task = createTask('zai', body, fault);
       await delay(Number.isFinite(task.durationMs) ? task.durationMs : 24 * 3600_000);
       if (task.fate === 'failed') return send(res, 500, providerError('zai', 500, '500', task.reason ?? 'generation failed'));
-      task.observedDoneAt = Date.now();
+      task.observedDoneAt = now();
       const data = task.fate === 'empty' ? [] : [{ url: imageUrl(task) }];
       return send(res, 200, { created: Math.floor(Date.now() / 1000), data, content_filter: [{ role: 'assistant', level: 3 }] }, { 'x-request-id': task.id });
     }
@@ -256,9 +263,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const task = taskForStatus;
     if (!task) return send(res, 404, providerError(provider, 404, provider === 'zai' ? '1214' : 'TASK_NOT_FOUND', 'task not found'));
     task.statusReads++;
-    const elapsed = Date.now() - task.acceptedAt;
+    const elapsed = now() - task.acceptedAt;
     const done = elapsed >= task.durationMs;
-    if (done && task.observedDoneAt === undefined) task.observedDoneAt = Date.now();
+    if (done && task.observedDoneAt === undefined) task.observedDoneAt = now();
     if (provider === 'zai') {
       if (!done) return send(res, 200, { model: 'glm-image', task_status: 'PROCESSING', request_id: task.id });
       if (task.fate === 'failed') return send(res, 200, { model: 'glm-image', task_status: 'FAIL', request_id: task.id, message: task.reason });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type Emulator } from '../src/index.ts';
 
 let emulator: Emulator | undefined;
@@ -12,7 +12,9 @@ const post = (url: string, body: unknown, headers: Record<string, string> = auth
 
 describe('startEmulator', () => {
   it('serves Z.AI sync, async submit and async-result, and real PNGs', async () => {
-    emulator = await startEmulator({ durations: 30 });
+    // A manual clock: the task is done when the test says so, however slow the machine is.
+    let clock = 1_000_000;
+    emulator = await startEmulator({ durations: 30, now: () => clock });
     const sync = await (await post(`${emulator.zaiBaseURL}/images/generations`, { model: 'glm-image', prompt: 'cat', size: '1024x1024' })).json();
     expect(sync.data[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/images\//);
     const image = await fetch(sync.data[0].url);
@@ -25,20 +27,25 @@ describe('startEmulator', () => {
     expect(submitted.id).toMatch(/^\d{19}$/);
     const first = await (await fetch(`${emulator.zaiBaseURL}/async-result/${submitted.id}`, { headers: auth })).json();
     expect(first.task_status).toBe('PROCESSING');
-    await new Promise((r) => setTimeout(r, 40));
+    clock += 29;
+    expect((await (await fetch(`${emulator.zaiBaseURL}/async-result/${submitted.id}`, { headers: auth })).json()).task_status).toBe('PROCESSING');
+    clock += 1;
     const done = await (await fetch(`${emulator.zaiBaseURL}/async-result/${submitted.id}`, { headers: auth })).json();
     expect(done).toMatchObject({ task_status: 'SUCCESS', image_result: [{ url: expect.any(String) }] });
-    expect(emulator.counters).toMatchObject({ 'zai.sync': 1, 'zai.submit': 1, 'zai.status': 2, image: 1 });
+    expect(emulator.counters).toMatchObject({ 'zai.sync': 1, 'zai.submit': 1, 'zai.status': 3, image: 1 });
     expect(emulator.submitsByPrompt.get('dog')).toBe(1);
   });
 
   it('serves Novita submit and task-result with eta and progress', async () => {
-    emulator = await startEmulator({ durations: { novita: 5000 } });
+    let clock = 0;
+    emulator = await startEmulator({ durations: { novita: 5000 }, now: () => clock });
     const { task_id } = await (await post(`${emulator.novitaBaseURL}/v3/async/glm-image`, { prompt: 'fox', size: '1280x1280' })).json();
-    const result = await (await fetch(`${emulator.novitaBaseURL}/v3/async/task-result?task_id=${task_id}`, { headers: auth })).json();
-    expect(result.task.status).toBe('TASK_STATUS_PROCESSING');
-    expect(result.task.eta).toBeGreaterThan(4);
-    expect(result.task.eta).toBeLessThanOrEqual(5);
+    const read = async () => (await (await fetch(`${emulator!.novitaBaseURL}/v3/async/task-result?task_id=${task_id}`, { headers: auth })).json()).task;
+    expect(await read()).toMatchObject({ status: 'TASK_STATUS_PROCESSING', eta: 5, progress_percent: 0 });
+    clock = 1250;
+    expect(await read()).toMatchObject({ status: 'TASK_STATUS_PROCESSING', eta: 3.75, progress_percent: 25 });
+    clock = 5000;
+    expect(await read()).toMatchObject({ status: 'TASK_STATUS_SUCCEED', eta: 0, progress_percent: 100 });
     const missing = await fetch(`${emulator.novitaBaseURL}/v3/async/task-result?task_id=nope`, { headers: auth });
     expect(missing.status).toBe(404);
     expect((await missing.json()).reason).toBe('TASK_NOT_FOUND');
@@ -96,7 +103,8 @@ describe('startEmulator', () => {
   it('closes cleanly with requests in flight', async () => {
     emulator = await startEmulator({ faults: [{ type: 'slow', delayMs: 60_000 }] });
     const pending = post(`${emulator.zaiBaseURL}/images/generations`, { prompt: 'x' }).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 30));
+    // Close once the request is in the emulator's hands (its counter says so), not after a guessed delay.
+    await vi.waitFor(() => expect(emulator!.submitsByPrompt.get('x')).toBe(1));
     await emulator.close();
     emulator = undefined;
     expect(await pending).toBeInstanceOf(Error);

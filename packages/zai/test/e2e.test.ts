@@ -36,10 +36,20 @@ describe('zai end to end', () => {
       { endpoint: 'submit', type: 'http', status: 429, code: '1302', retryAfterSeconds: 1 },
     ]);
     const { events, listener } = collectEvents();
-    const result = await zai().generate({ model: 'glm-image', prompt: 'retried' }, { ...fast, onEvent: listener });
+    // When each submit left: the one after the 1302 must not leave before its Retry-After (1 s) is over.
+    // A lower bound on a real wait cannot flake: a sleep never ends early, however loaded the machine.
+    const sentAt: number[] = [];
+    const timed: typeof fetch = (input, init) => {
+      if ((init?.method ?? (input as Request).method) === 'POST') sentAt.push(performance.now());
+      return fetch(input, init);
+    };
+    const provider = createZai({ apiKey: 'e2e-key-0000000000', baseURL: emulator.zaiBaseURL, fetch: timed });
+    const result = await provider.generate({ model: 'glm-image', prompt: 'retried' }, { ...fast, onEvent: listener });
     expect(result.timings.attempts).toBe(3);
     const delays = events.filter((e) => e.type === 'retry').map((e) => (e as { delayMs: number }).delayMs);
     expect(delays[1]).toBeGreaterThanOrEqual(1000);
+    expect(sentAt).toHaveLength(3);
+    expect(sentAt[2]! - sentAt[1]!).toBeGreaterThanOrEqual(990);
     expect(emulator.tasks.size).toBe(1);
   });
 

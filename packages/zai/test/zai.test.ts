@@ -23,6 +23,7 @@ async function failure(promise: Promise<unknown>): Promise<PictorError> {
 
 afterEach(() => {
   resetReplay();
+  vi.useRealTimers();
   vi.unstubAllEnvs();
 });
 
@@ -236,6 +237,39 @@ describe('errors', () => {
     const result = await zai().generate({ ...glm, mode: 'sync' }, fast);
     scope.done();
     expect(result.timings.attempts).toBe(2);
+  });
+
+  it('waits out Retry-After on a 1302 refusal before sending again (fake clock)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const scope = play('error-1302-concurrency');
+    const pending = zai().generate({ ...glm, mode: 'sync' }, fast);
+    await vi.advanceTimersByTimeAsync(900); // Retry-After is 1 s: the backoff alone (1 ms) must not send again
+    expect(scope.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(scope.requests).toHaveLength(2);
+    await expect(pending).resolves.toMatchObject({ timings: { attempts: 2 } });
+  });
+
+  it('reuses one request_id across the retries of a call, and uses a fresh one per call', async () => {
+    const sent: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const body = (await request.clone().json()) as { request_id: string };
+      sent.push(body.request_id);
+      return fetch(request);
+    };
+    const provider = zai({ fetch: recording });
+    const first = play('error-1305-overloaded');
+    await provider.generate({ ...glm, mode: 'sync' }, fast);
+    first.done();
+    resetReplay();
+    const second = play('sync-glm-image');
+    await provider.generate({ ...glm, mode: 'sync' }, fast);
+    second.done();
+    expect(sent).toHaveLength(3);
+    expect(sent[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[1]).toBe(sent[0]); // the retry of the same call: Z.AI can refuse it as a duplicate (1231)
+    expect(sent[2]).not.toBe(sent[0]); // a new call is a new request
   });
 
   it('honours Retry-After on a 1302 concurrency refusal', async () => {
