@@ -1,4 +1,4 @@
 export { createMock, mockOptionsSchema, mockProviderOptionsSchema } from './mock.ts';
-export type { MockCall, MockFault, MockOptions, MockProvider, MockProviderOptions, MockStage } from './mock.ts';
+export type { MockCall, MockFault, MockModelId, MockModelOverride, MockModelOverrides, MockOptions, MockProvider, MockProviderOptions, MockStage } from './mock.ts';
 export { paintPng, hashString, seededRandom } from './paint.ts';
 export { decodePng, encodePng, readPngSize, toBase64 } from './png.ts';

@@ -64,7 +64,17 @@ export interface MockOptions {
   /** Provider id, for registering several mocks side by side (failover tests). Default 'mock'. */
   readonly id?: string | undefined;
   readonly defaults?: ProviderDefaults | undefined;
+  /**
+   * Deliberate differences from the real models, per model (e.g. `{ 'glm-image': { maxImagesPerCall: 4,
+   * supports: { seed: true } } }`). Code tested with an override may be refused in production.
+   * @default {} (the real models' specs)
+   */
+  readonly models?: MockModelOverrides | undefined;
 }
+
+/** A deliberate difference from the real model's spec. */
+export type MockModelOverride = z.infer<typeof modelOverrideSchema>;
+export type MockModelOverrides = Partial<Record<MockModelId, MockModelOverride>>;
 
 export interface MockCall {
   readonly method: 'generateSync' | 'submitAsync' | 'readStatus';
@@ -109,6 +119,17 @@ const faultSchema = z.union([
     .strict(),
 ]);
 
+const modelOverrideSchema = z
+  .object({
+    maxImagesPerCall: z.number().int().positive().optional(),
+    maxPromptLength: z.number().int().positive().optional(),
+    pricePerImageUsd: z.number().min(0).optional(),
+    qualities: z.array(z.string().min(1)).min(1).optional(),
+    modes: z.array(z.enum(['sync', 'async'])).min(1).optional(),
+    supports: z.object({ seed: z.boolean().optional(), watermark: z.boolean().optional(), userId: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+
 /** createMock's options as a schema (also used for the `providers.mock` section of a client config). */
 export const mockOptionsSchema = z
   .object({
@@ -119,6 +140,7 @@ export const mockOptionsSchema = z
     faults: z.array(faultSchema).optional(),
     id: z.string().min(1).optional(),
     defaults: z.looseObject({}).optional(),
+    models: z.partialRecord(z.enum(['glm-image', 'cogview-4-250304']), modelOverrideSchema).optional(),
   })
   .strict();
 
@@ -131,15 +153,27 @@ export const mockProviderOptionsSchema = z
 
 export type MockProviderOptions = z.infer<typeof mockProviderOptionsSchema>;
 
-function mockModels(durationMs: number): Record<string, ModelSpec> {
+/** The models the mock serves. */
+export type MockModelId = 'glm-image' | 'cogview-4-250304';
+
+/** Image URLs from the real models expire 30 days after creation; the mock reports the same expiry. */
+const URL_TTL_MS = 30 * 24 * 3600_000;
+
+/**
+ * The mock's models by default: the same specs as Z.AI's glm-image and cogview-4 (sizes, qualities,
+ * modes, n, prompt length, price, URL lifetime, what is supported), so code that works on the mock
+ * works in production: `mock:glm-image` refuses n=2 and warns on seed exactly as `zai:glm-image` does.
+ * Written out here because mock must not import an adapter; packages/pictor/test/mock-spec.test.ts
+ * fails if the two drift. Only `typicalDurationMs` follows the mock's own scripted duration.
+ */
+function mockModels(durationMs: number, overrides: MockModelOverrides = {}): Record<MockModelId, ModelSpec> {
   const common = {
-    maxImagesPerCall: 4,
+    maxImagesPerCall: 1,
     maxPromptLength: 8000,
-    pricePerImageUsd: 0,
-    typicalDurationMs: Math.max(1, durationMs),
-    supports: { seed: true, watermark: true, userId: true },
+    urlTtlMs: URL_TTL_MS,
+    supports: { seed: false, watermark: true, userId: true },
   } as const;
-  return {
+  const specs: Record<MockModelId, ModelSpec> = {
     'glm-image': {
       ...common,
       id: 'glm-image',
@@ -148,6 +182,8 @@ function mockModels(durationMs: number): Record<string, ModelSpec> {
       defaultQuality: 'hd',
       modes: ['sync', 'async'],
       defaultMode: 'async',
+      pricePerImageUsd: 0.015,
+      typicalDurationMs: Math.max(1, durationMs),
     },
     'cogview-4-250304': {
       ...common,
@@ -157,8 +193,15 @@ function mockModels(durationMs: number): Record<string, ModelSpec> {
       defaultQuality: 'standard',
       modes: ['sync'],
       defaultMode: 'sync',
+      pricePerImageUsd: undefined,
+      typicalDurationMs: Math.max(1, durationMs),
     },
   };
+  for (const [id, override] of Object.entries(overrides) as [MockModelId, MockModelOverride][]) {
+    const base = specs[id];
+    specs[id] = { ...base, ...override, id, supports: { ...base.supports, ...override.supports } };
+  }
+  return specs;
 }
 
 interface MockTask {
@@ -232,7 +275,7 @@ export function createMock(input: MockOptions = {}): MockProvider {
 
   const adapter: ProviderAdapter<MockProviderOptions> = {
     id,
-    models: mockModels(durationMs),
+    models: mockModels(durationMs, options.models),
     providerOptionsSchema: mockProviderOptionsSchema,
 
     async generateSync(request, { signal }) {

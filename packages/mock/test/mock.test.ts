@@ -83,7 +83,8 @@ describe('createMock', () => {
     const mock = createMock({ durationMs: 20 });
     const { events, listener } = collectEvents();
     const result = await mock.generate({ model: 'glm-image', prompt: 'lighthouse', size: '1056x1568' }, { onEvent: listener, ...fast });
-    expect(result).toMatchObject({ provider: 'mock', model: 'glm-image', size: { width: 1056, height: 1568 }, cost: { usd: 0 } });
+    // The mock reports what the real glm-image would cost (same spec as zai:glm-image).
+    expect(result).toMatchObject({ provider: 'mock', model: 'glm-image', size: { width: 1056, height: 1568 }, cost: { images: 1, usd: 0.015 } });
     const image = await download(result.images[0]!);
     expect(decodePixels(image.bytes)).toMatchObject({ width: 1056, height: 1568 });
     expect(events[0]?.type).toBe('submitted');
@@ -96,9 +97,12 @@ describe('createMock', () => {
     const cog = await mock.generate({ model: 'cogview-4-250304', prompt: 'x', quality: 'hd' });
     expect(cog.quality).toBe('hd');
     expect(readPngSize((await download(cog.images[0]!)).bytes)).toEqual({ width: 1024, height: 1024 });
-    const glm = await mock.generate({ model: 'glm-image', prompt: 'x', mode: 'sync', n: 2 });
-    expect(glm.images).toHaveLength(2);
-    expect(glm.images[0]!.url).not.toBe(glm.images[1]!.url);
+    const glm = await mock.generate({ model: 'glm-image', prompt: 'x', mode: 'sync' });
+    expect(glm.images).toHaveLength(1);
+    // Several images per call only when deliberately allowed (the real glm-image returns one).
+    const many = await createMock({ durationMs: 1, models: { 'glm-image': { maxImagesPerCall: 2 } } }).generate({ model: 'glm-image', prompt: 'x', mode: 'sync', n: 2 });
+    expect(many.images).toHaveLength(2);
+    expect(many.images[0]!.url).not.toBe(many.images[1]!.url);
     expect(mock.calls.map((c) => c.method)).toEqual(['generateSync', 'generateSync']);
   });
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PictorError, createImageClient, defaultClientConfig, parseClientConfig, type ProviderRegistry } from '../src/index.ts';
+import { PictorError, createImageClient, createMock, defaultClientConfig, parseClientConfig, type ProviderRegistry } from '../src/index.ts';
 import { loadClientConfig } from '../src/node.ts';
 
 const fast = { poll: { firstDelayMs: 0, intervalMs: 2, minIntervalMs: 2, maxEtaWaitMs: 2 } };
@@ -38,13 +38,16 @@ describe('createImageClient', () => {
     const client = createImageClient({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } });
     await expect(client.generate({ prompt: 'x', model: 'cogview-4-250304' })).resolves.toMatchObject({ model: 'cogview-4-250304' });
     await expect(client.generate({ prompt: 'x', model: 'mock:cogview-4-250304' })).resolves.toMatchObject({ model: 'cogview-4-250304' });
-    expect(error(() => client.generate({ prompt: 'x', model: 'mock:nope' })).message).toContain('available: mock:glm-image, mock:cogview-4-250304');
+    await expect(client.generate({ prompt: 'x', model: 'mock:nope' })).rejects.toThrow('available: mock:glm-image, mock:cogview-4-250304');
   });
 
   it('resumes handles through the client', async () => {
     const client = createImageClient({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } });
     const handle = await client.submit({ prompt: 'x' });
-    await expect(client.status(handle)).resolves.toHaveProperty('state');
+    // The task runs 5 ms on the mock's clock: read right away it is running (with eta), or already done.
+    const status = await client.status(handle);
+    expect(['running', 'succeeded']).toContain(status.state);
+    expect(status.state === 'running' ? status.etaMs : status.result?.provider).toBeDefined();
     await expect(createImageClient({ model: 'mock:glm-image' }).wait(JSON.parse(JSON.stringify(handle)), fast)).resolves.toMatchObject({ provider: 'mock' });
   });
 
@@ -58,10 +61,19 @@ describe('createImageClient', () => {
     expect(error(() => parseClientConfig(null)).kind).toBe('invalid_request');
   });
 
-  it('registers a user adapter the same way as the built-ins', async () => {
-    const extra: ProviderRegistry = { mine: () => ({ ...createImageClient({ model: 'mock:glm-image' }).providers.mock!, id: 'mine' }) };
-    const client = createImageClient({ model: 'mine:glm-image' }, extra);
+  it('registers a user adapter the same way as the built-ins, and generates with it', async () => {
+    const built: Record<string, unknown>[] = [];
+    const extra: ProviderRegistry = {
+      mine: (options) => {
+        built.push(options);
+        return createMock({ id: 'mine', durationMs: 1 });
+      },
+    };
+    const client = createImageClient({ model: 'mine:glm-image', providers: { mine: { region: 'here' } } }, extra);
     expect(client.candidates).toEqual(['mine:glm-image']);
+    expect(built).toEqual([{ region: 'here' }]);
+    const result = await client.generate({ prompt: 'a user adapter' }, fast);
+    expect(result).toMatchObject({ provider: 'mine', model: 'glm-image', images: [{ mediaType: 'image/png' }] });
   });
 
   it('defaults to the mock without keys, Z.AI (then Novita) with them', () => {

@@ -5,6 +5,10 @@
  * durations, a poll deadline. Every call must end in a result or a typed error,
  * no prompt may become two tasks, every accepted task must be accounted for,
  * and nothing may be left open.
+ * Outcomes are decided by the injected faults, not by the machine's speed: the request timeout and
+ * the poll deadline are far above what a loaded 2-core machine needs (a tight deadline turned load
+ * into timeouts, timeouts into open breakers, and open breakers into a failed run); only a
+ * never_finish task reaches the deadline.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorFault } from '@pictor/testing';
@@ -56,13 +60,13 @@ it('2,000 async tasks with 20% injected faults: every call accounted for, nothin
   const baseline = activeResources();
   const client = failover(
     [
-      { provider: createZai({ apiKey: 'soak-zai-key-0000000000', baseURL: emulator.zaiBaseURL, timeoutMs: 5000 }), model: 'glm-image' },
-      { provider: createNovita({ apiKey: 'soak-novita-key-000000000', baseURL: emulator.novitaBaseURL, timeoutMs: 5000 }), model: 'glm-image' },
+      { provider: createZai({ apiKey: 'soak-zai-key-0000000000', baseURL: emulator.zaiBaseURL, timeoutMs: 60_000 }), model: 'glm-image' },
+      { provider: createNovita({ apiKey: 'soak-novita-key-000000000', baseURL: emulator.novitaBaseURL, timeoutMs: 60_000 }), model: 'glm-image' },
     ],
     { breaker: { failureThreshold: 5, cooldownMs: 200 } },
   );
   const options = {
-    poll: { firstDelayMs: 20, intervalMs: 20, minIntervalMs: 10, maxIntervalMs: 100, maxEtaWaitMs: 150, timeoutMs: 1500 },
+    poll: { firstDelayMs: 20, intervalMs: 20, minIntervalMs: 10, maxIntervalMs: 100, maxEtaWaitMs: 150, timeoutMs: 10_000 },
     retry: { submit: { minDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2000 }, status: { minDelayMs: 5, maxDelayMs: 20 } },
   };
 
@@ -91,14 +95,24 @@ it('2,000 async tasks with 20% injected faults: every call accounted for, nothin
   const duplicates = [...tasksByPrompt.entries()].filter(([, ids]) => ids.length > 1);
   expect(duplicates).toEqual([]);
 
-  // Every accepted task is completed, or reported in an error (by handle, or as an unknown outcome).
+  // Every accepted task is completed, or reported in the call's error: by its handle, or by an
+  // unknown-outcome submit error from that same provider. An unknown outcome accounts for the one
+  // task its ambiguous submit may have created, on its provider, and for nothing else.
   const unaccounted: string[] = [];
+  const claimed = new Set<string>();
   for (const task of emulator.tasks.values()) {
     const outcome = outcomes.get(task.prompt);
-    const accounted =
-      outcome instanceof PictorError
-        ? outcome.handle?.taskId === task.id || outcome.submitOutcome === 'unknown' || outcome.attempts.some((a) => a.submitOutcome === 'unknown' || a.handle?.taskId === task.id)
-        : outcome?.taskId === task.id;
+    let accounted = false;
+    if (outcome instanceof PictorError) {
+      const errors = [outcome, ...outcome.attempts];
+      const byHandle = errors.some((e) => e.handle?.taskId === task.id);
+      const key = `${task.prompt}\u0000${task.provider}`;
+      const byUnknown = !claimed.has(key) && errors.some((e) => e.submitOutcome === 'unknown' && e.provider === task.provider && !e.handle);
+      if (byUnknown && !byHandle) claimed.add(key);
+      accounted = byHandle || byUnknown;
+    } else {
+      accounted = outcome?.taskId === task.id && outcome.provider === task.provider;
+    }
     if (!accounted) unaccounted.push(`${task.prompt} (${task.provider} ${task.id})`);
   }
   expect(unaccounted).toEqual([]);
@@ -121,9 +135,10 @@ it('2,000 async tasks with 20% injected faults: every call accounted for, nothin
 
   // No timer or socket left open.
   await emulator.close();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const after = activeResources();
-  for (const resource of ['Timeout', 'TCPSocketWrap', 'TCPServerWrap']) {
-    expect(after[resource] ?? 0, resource).toBeLessThanOrEqual(baseline[resource] ?? 0);
-  }
+  // Client sockets see the close asynchronously: wait for the condition itself, not a guessed delay.
+  // (Yielding with setImmediate: a timer-based wait such as vi.waitFor would count as an open Timeout.)
+  const leaks = () => ['Timeout', 'TCPSocketWrap', 'TCPServerWrap'].filter((r) => (activeResources()[r] ?? 0) > (baseline[r] ?? 0));
+  const closing = Date.now();
+  while (leaks().length > 0 && Date.now() - closing < 10_000) await new Promise((resolve) => setImmediate(resolve));
+  expect(leaks(), JSON.stringify(activeResources())).toEqual([]);
 });
