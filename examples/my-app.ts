@@ -1,7 +1,8 @@
 /**
  * A user's own application code: a thumbnail service that asks for an image and
  * returns what its UI needs. Its test (test/my-app.test.ts) runs it offline
- * against recorded Z.AI traffic, the way an app would test its own code.
+ * against a documented Z.AI async lifecycle shipped with @pictor/testing (bundledFixture), the way
+ * an app would test its own code.
  */
 import type { ImageProvider } from 'pictor';
 

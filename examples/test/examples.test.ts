@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadFixture, replay, resetReplay } from '@pictor/testing';
+import { bundledFixture, replay, resetReplay } from '@pictor/testing';
 import { createZai } from '@pictor/zai';
 import { runFailover } from '../failover.ts';
 import { makeThumbnail } from '../my-app.ts';
@@ -28,9 +28,9 @@ describe('examples/failover', () => {
   });
 });
 
-describe('examples/my-app (a user test on recorded fixtures)', () => {
-  it('makes a thumbnail from recorded Z.AI traffic, offline', async () => {
-    const scope = replay(loadFixture(new URL('../../packages/zai/test/fixtures/async-success.json', import.meta.url)));
+describe('examples/my-app (a user test on the fixtures shipped with @pictor/testing)', () => {
+  it('makes a thumbnail from a documented Z.AI async lifecycle, offline', async () => {
+    const scope = replay(bundledFixture('zai/async-success'));
     const thumbnail = await makeThumbnail(createZai({ apiKey: 'test-key-not-real' }), 'A cute little kitten sitting on a sunny windowsill');
     scope.done();
     expect(thumbnail).toEqual({

@@ -1,5 +1,5 @@
 /**
- * Records live Novita traffic into test/fixtures/recorded-*.json with the key
+ * Records live Novita traffic into packages/testing/fixtures/novita/recorded-*.json (shipped with @pictor/testing) with the key
  * scrubbed. For maintainers holding a key: NOVITA_API_KEY=... pnpm fixtures:record
  * (one glm-image generation).
  */
@@ -27,7 +27,7 @@ const fixtures = await recordScenarios(
   [apiKey, 'invalid-key-for-recording'],
 );
 for (const [name, fixture] of fixtures) {
-  const file = new URL(`../test/fixtures/${name}.json`, import.meta.url);
+  const file = new URL(`../../testing/fixtures/novita/${name}.json`, import.meta.url);
   await writeFile(file, `${JSON.stringify(fixture, null, 2)}\n`);
   console.log(`wrote ${file.pathname} (${fixture.interactions.length} interactions)`);
 }

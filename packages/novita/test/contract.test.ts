@@ -1,9 +1,9 @@
-import { emulatorHarness, fixtureHarness, loadFixture, type Fixture } from '@pictor/testing';
+import { bundledFixture, emulatorHarness, fixtureHarness, type Fixture } from '@pictor/testing';
 import { describeProviderContract } from '@pictor/testing/vitest';
 import { createNovita } from '../src/index.ts';
 
 const KEY = 'novita-contract-key-0123456789';
-const load = (name: string) => loadFixture(new URL(`./fixtures/${name}.json`, import.meta.url));
+const load = (name: string) => bundledFixture(`novita/${name}`);
 const firstOnly = (fixture: Fixture): Fixture => ({ ...fixture, interactions: fixture.interactions.slice(0, 1) });
 
 const success = load('async-success');

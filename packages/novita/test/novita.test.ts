@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PictorError, collectEvents, type TaskHandle } from '@pictor/core';
-import { loadFixture, replay, resetReplay, type Replay } from '@pictor/testing';
+import { bundledFixture, replay, resetReplay, type Replay } from '@pictor/testing';
 import { NOVITA_MODELS, confirmNovitaWebhook, createNovita, mapNovitaReason, parseNovitaWebhook, readNovitaError, type NovitaOptions } from '../src/index.ts';
 
 const KEY = 'novita-test-key-0123456789abcdef';
 const TASK = '830d9c90-7e9b-4a3c-b2a1-5f0e3d6c1a42';
-const play = (name: string): Replay => replay(loadFixture(new URL(`./fixtures/${name}.json`, import.meta.url)));
+const play = (name: string): Replay => replay(bundledFixture(`novita/${name}`));
 const fast = { poll: { firstDelayMs: 0, intervalMs: 1, minIntervalMs: 1, maxIntervalMs: 1, maxEtaWaitMs: 1 }, retry: { submit: { minDelayMs: 1, maxDelayMs: 1 }, status: { minDelayMs: 1, maxDelayMs: 1 } } };
 const novita = (options: NovitaOptions = {}) => createNovita({ apiKey: KEY, ...options });
 const request = { model: 'glm-image', prompt: 'A cute little kitten sitting on a sunny windowsill' } as const;

@@ -1,15 +1,17 @@
 /**
- * Recorded provider traffic, replayed with nock.
+ * Provider traffic as fixtures, replayed with nock.
  *
  * One JSON file per scenario:
  * {
  *   "scenario": "what this file shows",
- *   "source": "recorded" | "documented",
- *   "sourceDetail": "where it came from: a docs page, or the date and script of a live recording",
+ *   "source": "documented" | "observed" | "recorded" | "emulator",
+ *   "sourceDetail": "where it came from, in words",
+ *   "sourceUrl": "the page, repository file or issue it came from (required for observed)",
  *   "interactions": [ nock recorder objects: { scope, method, path, body?, status, response?, rawHeaders? } ]
  * }
- * `interactions` is what `nock.recorder.rec({ output_objects: true })` produces, so a live recording
- * drops in unchanged. Replay forbids any request that is not in the file (and any other host).
+ * Say what a fixture is (FIXTURE_SOURCES). `interactions` is what
+ * `nock.recorder.rec({ output_objects: true })` produces, so a live recording drops in unchanged.
+ * Replay forbids any request that is not in the file (and any other host).
  */
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
@@ -34,12 +36,29 @@ export const InteractionSchema = z.looseObject({
   times: z.number().int().positive().optional(),
 });
 
-export const FixtureSchema = z.object({
-  scenario: z.string().min(1),
-  source: z.enum(['recorded', 'documented']),
-  sourceDetail: z.string().min(1),
-  interactions: z.array(InteractionSchema),
-});
+/**
+ * What a fixture is:
+ * - documented: written by hand from the provider's documentation;
+ * - observed: a response shape quoted in public code or an issue (an SDK's test fixture, a bug report
+ *   with a logged body), with its values replaced by our own; `sourceUrl` says where;
+ * - recorded: recorded from the provider's live API by `record()`;
+ * - emulator: recorded from the local emulator (this package's `startEmulator`), not from the provider.
+ */
+export const FIXTURE_SOURCES = ['documented', 'observed', 'recorded', 'emulator'] as const;
+
+export const FixtureSchema = z
+  .object({
+    scenario: z.string().min(1),
+    source: z.enum(FIXTURE_SOURCES),
+    sourceDetail: z.string().min(1),
+    /** Where the shape was seen (a docs page, a repository file, an issue). Required for `observed`. */
+    sourceUrl: z.url({ protocol: /^https$/ }).optional(),
+    interactions: z.array(InteractionSchema),
+  })
+  .refine((f) => f.source !== 'observed' || f.sourceUrl !== undefined, {
+    path: ['sourceUrl'],
+    message: 'an observed fixture must cite where its shape was seen (sourceUrl)',
+  });
 
 export type Interaction = z.infer<typeof InteractionSchema>;
 export type Fixture = z.infer<typeof FixtureSchema>;
@@ -149,6 +168,11 @@ export interface RecordOptions {
   readonly scenario: string;
   /** Secrets to remove wherever they appear (the API key at least). */
   readonly secrets: readonly string[];
+  /**
+   * What is being recorded: the provider's live API ('recorded') or the local emulator ('emulator').
+   * @default 'emulator' when every request went to 127.0.0.1 or localhost, else 'recorded'
+   */
+  readonly source?: 'recorded' | 'emulator' | undefined;
 }
 
 export interface Recording {
@@ -164,21 +188,34 @@ export function record(options: RecordOptions): Recording {
   nock.recorder.rec({ output_objects: true, dont_print: true, enable_reqheaders_recording: false });
   return {
     stop: () => {
-      const interactions = nock.recorder.play() as unknown[];
+      const interactions = nock.recorder.play() as Interaction[];
       nock.restore();
       nock.recorder.clear();
       nock.activate();
+      const source = options.source ?? (interactions.length > 0 && interactions.every((i) => isLoopback(i.scope)) ? 'emulator' : 'recorded');
+      const day = new Date().toISOString().slice(0, 10);
       return scrubFixture(
         {
           scenario: options.scenario,
-          source: 'recorded',
-          sourceDetail: `recorded from the live API on ${new Date().toISOString().slice(0, 10)} by @pictor/testing record()`,
-          interactions: interactions as Interaction[],
+          source,
+          sourceDetail:
+            source === 'emulator'
+              ? `recorded from the local emulator (${interactions[0]?.scope ?? 'loopback'}) on ${day} by @pictor/testing record(), not from the provider`
+              : `recorded from the live API on ${day} by @pictor/testing record()`,
+          interactions,
         },
         options.secrets,
       );
     },
   };
+}
+
+function isLoopback(scope: string): boolean {
+  try {
+    return /^(127\.0\.0\.1|localhost|\[::1\])$/.test(new URL(scope).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Ready-made contract harnesses: the emulator (over real HTTP) and recorded
- * fixtures (on nock). Adapters in this repo use them; so can a user's adapter.
+ * Ready-made contract harnesses: the emulator (over real HTTP) and fixtures
+ * (on nock). Adapters in this repo use them; so can a user's adapter.
  */
 import type { ErrorKind, ImageProvider, ImageRequest, WaitOptions } from '@pictor/core';
 import type { ContractHarness, ContractScenario } from './contract-types.ts';
@@ -81,7 +81,7 @@ export interface FixtureHarnessOptions {
   readonly isSubmit?: ((request: string) => boolean) | undefined;
 }
 
-/** A harness on recorded fixtures; every scenario replays its file with nock. */
+/** A harness on fixtures; every scenario replays its file with nock. */
 export function fixtureHarness(options: FixtureHarnessOptions): ContractHarness {
   const replays: Replay[] = [];
   const isSubmit = options.isSubmit ?? ((r: string) => r.startsWith('POST'));

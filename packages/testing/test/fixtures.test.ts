@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { findSecrets, parseFixture, record, recordScenarios, replay, resetReplay, scrubFixture, startEmulator, type Fixture } from '../src/index.ts';
+import { readFileSync } from 'node:fs';
+import { FIXTURE_SOURCES, bundledFixture, bundledFixtureNames, findSecrets, parseFixture, record, recordScenarios, replay, resetReplay, scrubFixture, startEmulator, type Fixture } from '../src/index.ts';
 
 afterEach(() => resetReplay());
 
@@ -18,6 +19,40 @@ describe('fixture format', () => {
     expect(parseFixture(fixture)).toEqual(fixture);
     expect(() => parseFixture({ ...fixture, source: 'guessed' }, 'f.json')).toThrow(/f\.json is not a valid Pictor fixture: source/);
     expect(() => parseFixture({ ...fixture, interactions: [{ method: 'GET' }] })).toThrow(/scope/);
+  });
+
+  it('requires an observed fixture to cite where its shape was seen', () => {
+    expect(() => parseFixture({ ...fixture, source: 'observed' })).toThrow(/sourceUrl: an observed fixture must cite/);
+    expect(() => parseFixture({ ...fixture, source: 'observed', sourceUrl: 'http://insecure.example' })).toThrow(/sourceUrl/);
+    expect(parseFixture({ ...fixture, source: 'observed', sourceUrl: 'https://github.com/o/r/issues/1' }).sourceUrl).toBe('https://github.com/o/r/issues/1');
+  });
+});
+
+describe('the bundled fixture set', () => {
+  const names = bundledFixtureNames();
+
+  it('ships Z.AI and Novita fixtures, loadable by name', () => {
+    expect(names.filter((n) => n.startsWith('zai/')).length).toBeGreaterThan(20);
+    expect(names.filter((n) => n.startsWith('novita/')).length).toBeGreaterThan(15);
+    expect(bundledFixtureNames('novita').every((n) => n.startsWith('novita/'))).toBe(true);
+    expect(bundledFixture('zai/async-success').interactions[0]).toMatchObject({ method: 'POST', path: '/api/paas/v4/async/images/generations' });
+    expect(() => bundledFixture('zai/nope')).toThrow(/No bundled fixture "zai\/nope"/);
+    expect(() => bundledFixture('../package')).toThrow(/No bundled fixture/);
+  });
+
+  it('is packed and exported by the package', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[]; exports: Record<string, unknown> };
+    expect(pkg.files).toContain('fixtures');
+    expect(pkg.exports['./fixtures/*']).toBe('./fixtures/*');
+  });
+
+  it.each(names)('%s says what it is, and holds no key', (name) => {
+    const loaded = bundledFixture(name);
+    expect(FIXTURE_SOURCES).toContain(loaded.source);
+    // "documented" fixtures are written from docs: their detail must say so, not claim a recording.
+    if (loaded.source === 'documented') expect(loaded.sourceDetail).not.toMatch(/recorded/i);
+    if (loaded.source === 'observed') expect(loaded.sourceUrl).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\//);
+    expect(findSecrets(JSON.stringify(loaded))).toEqual([]);
   });
 });
 
@@ -64,12 +99,20 @@ describe('record and scrub', () => {
         body: JSON.stringify({ model: 'glm-image', prompt: `echo ${key}` }),
       }).then((r) => r.text());
       const recorded = recording.stop();
-      expect(recorded.source).toBe('recorded');
+      // Recorded from 127.0.0.1: labelled as the emulator, never as the live API.
+      expect(recorded.source).toBe('emulator');
+      expect(recorded.sourceDetail).toMatch(/^recorded from the local emulator \(http:\/\/127\.0\.0\.1:\d+\)/);
+      expect(recorded.sourceDetail).not.toContain('live API');
       expect(recorded.interactions).toHaveLength(1);
       expect(recorded.interactions[0]).toMatchObject({ method: 'POST', status: 200 });
       const text = JSON.stringify(recorded);
       expect(text).not.toContain(key);
       expect(findSecrets(text, [key])).toEqual([]);
+
+      // A caller recording the live API through a local proxy can say so explicitly.
+      const explicit = record({ scenario: 'through a proxy', secrets: [key], source: 'recorded' });
+      await fetch(`${emulator.zaiBaseURL}/images/generations`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: '{"prompt":"x"}' }).then((r) => r.text());
+      expect(explicit.stop()).toMatchObject({ source: 'recorded', sourceDetail: expect.stringMatching(/^recorded from the live API/) });
     } finally {
       await emulator.close();
     }

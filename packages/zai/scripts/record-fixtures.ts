@@ -1,5 +1,5 @@
 /**
- * Records live Z.AI traffic into test/fixtures/recorded-*.json, with the key
+ * Records live Z.AI traffic into packages/testing/fixtures/zai/recorded-*.json (shipped with @pictor/testing), with the key
  * scrubbed. For maintainers holding a key: ZAI_API_KEY=... pnpm fixtures:record
  * (costs a few cents: two or three generations). Optional ZAI_REGION=mainland.
  */
@@ -29,7 +29,7 @@ const fixtures = await recordScenarios(
   [apiKey, 'invalid-key-for-recording'],
 );
 for (const [name, fixture] of fixtures) {
-  const file = new URL(`../test/fixtures/${name}.json`, import.meta.url);
+  const file = new URL(`../../testing/fixtures/zai/${name}.json`, import.meta.url);
   await writeFile(file, `${JSON.stringify(fixture, null, 2)}\n`);
   console.log(`wrote ${file.pathname} (${fixture.interactions.length} interactions)`);
 }

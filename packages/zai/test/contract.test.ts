@@ -1,9 +1,9 @@
-import { emulatorHarness, fixtureHarness, loadFixture, type Fixture } from '@pictor/testing';
+import { bundledFixture, emulatorHarness, fixtureHarness, type Fixture } from '@pictor/testing';
 import { describeProviderContract } from '@pictor/testing/vitest';
 import { createZai } from '../src/index.ts';
 
 const KEY = 'zai-contract-key-0123456789';
-const load = (name: string) => loadFixture(new URL(`./fixtures/${name}.json`, import.meta.url));
+const load = (name: string) => bundledFixture(`zai/${name}`);
 
 /** The documented error fixtures are written for the sync endpoint; the contract's request is async: same bodies, other path. */
 const onAsyncEndpoint = (fixture: Fixture): Fixture => ({

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PictorError, collectEvents, type ImageResult, type PictorEvent, type TaskHandle } from '@pictor/core';
-import { loadFixture, replay, resetReplay, type Replay } from '@pictor/testing';
+import { bundledFixture, replay, resetReplay, type Replay } from '@pictor/testing';
 import { ZAI_BASE_URLS, ZAI_MODELS, createZai, mapZaiCode, readZaiError, type ZaiOptions } from '../src/index.ts';
 
 const KEY = 'zai-test-key.0123456789abcdefXYZ';
-const fixture = (name: string) => loadFixture(new URL(`./fixtures/${name}.json`, import.meta.url));
+const fixture = (name: string) => bundledFixture(`zai/${name}`);
 const play = (name: string, scope?: string): Replay => replay(fixture(name), { scope });
 const fast = { poll: { firstDelayMs: 0, intervalMs: 1, minIntervalMs: 1 }, retry: { submit: { minDelayMs: 1, maxDelayMs: 1 }, status: { minDelayMs: 1, maxDelayMs: 1 } } };
 const zai = (options: ZaiOptions = {}) => createZai({ apiKey: KEY, ...options });
