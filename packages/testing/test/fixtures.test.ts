@@ -46,6 +46,13 @@ describe('the bundled fixture set', () => {
     expect(pkg.exports['./fixtures/*']).toBe('./fixtures/*');
   });
 
+  it('lists every observed fixture, with its source, in fixtures/README.md', () => {
+    const index = readFileSync(new URL('../fixtures/README.md', import.meta.url), 'utf8');
+    const observed = names.filter((name) => bundledFixture(name).source === 'observed');
+    expect(observed.length).toBeGreaterThanOrEqual(15);
+    for (const name of observed) expect(index).toContain(`| \`${name}\` | ${bundledFixture(name).scenario.replace(/\|/g, '/')} | ${bundledFixture(name).sourceUrl} |`);
+  });
+
   it.each(names)('%s says what it is, and holds no key', (name) => {
     const loaded = bundledFixture(name);
     expect(FIXTURE_SOURCES).toContain(loaded.source);
