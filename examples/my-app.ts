@@ -1,6 +1,6 @@
 /**
  * A user's own application code: a thumbnail service that asks for an image and
- * returns what its UI needs. Its test (test/my-app.test.ts) runs it offline
+ * returns what its UI needs. Its test (test/examples.test.ts) runs it offline
  * against a documented Z.AI async lifecycle shipped with @pictor/testing (bundledFixture), the way
  * an app would test its own code.
  */
