@@ -1,0 +1,86 @@
+/**
+ * createPictor: Pictor as an AI SDK provider. `pictor.imageModel('zai:glm-image')`
+ * is the route the Pictor client would take for that model — the model first,
+ * then the configured fallbacks — with Pictor's validation, async tasks, polling,
+ * failover and breakers underneath the SDK's generateImage.
+ */
+import { NoSuchModelError, type ProviderV4 } from '@ai-sdk/provider';
+import { createImageClient, type ClientConfig, type DownloadOptions, type ImageClient, type PictorEventListener, type ProviderRegistry } from '@pictor/core';
+import { builtInProviders, defaultClientConfig } from 'pictor';
+import { scopeRegistry } from './call-scope.ts';
+import { PictorImageModel } from './image-model.ts';
+
+export interface PictorProviderSettings {
+  /**
+   * The Pictor client config (providers, default model, fallbacks, failover).
+   * @default pictor's defaultClientConfig(): Z.AI / Novita from the keys in the environment, else the mock
+   */
+  readonly config?: ClientConfig | undefined;
+  /** Providers besides the built-in zai, novita and mock (a user's own adapters, `fromAiSdk(...)`). @default {} */
+  readonly providers?: ProviderRegistry | undefined;
+  /** Limits of the image download (size cap, timeout, fetch). @default core's download defaults (50 MiB, 60 s) */
+  readonly download?: Omit<DownloadOptions, 'signal'> | undefined;
+  /** Receives the Pictor lifecycle events of every call (submitted, status, retry, failover…). @default none */
+  readonly onEvent?: PictorEventListener | undefined;
+}
+
+export interface PictorProvider extends ProviderV4 {
+  imageModel(modelId: string): PictorImageModel;
+  (modelId: string): PictorImageModel;
+  /** The Pictor client underneath: resume a handle from an error (`client.wait(handle)`), read breakers. */
+  readonly client: ImageClient;
+}
+
+const MODEL_REF = /^[\w.-]+:[\w.-]+$/;
+
+export function createPictor(settings: PictorProviderSettings = {}): PictorProvider {
+  const registry = scopeRegistry({ ...builtInProviders, ...settings.providers });
+  const client = createImageClient(settings.config ?? defaultClientConfig().config, registry);
+
+  const imageModel = (modelId: string): PictorImageModel => {
+    const fullId = modelId.includes(':') ? modelId : `${client.candidates[0]?.split(':')[0]}:${modelId}`;
+    return new PictorImageModel(fullId, {
+      client,
+      maxImagesPerCall: maxImagesPerCall(fullId),
+      download: settings.download,
+      onEvent: settings.onEvent,
+    });
+  };
+
+  /** The smallest limit along the route, so that every candidate can serve each call the SDK makes. */
+  const maxImagesPerCall = (fullId: string): number => {
+    const [providerId, model] = fullId.split(':') as [string, string];
+    const known = MODEL_REF.test(fullId) && providerId in registry;
+    const provider = client.providers[providerId];
+    if (!known || (provider && !provider.models[model])) {
+      const available = Object.entries(client.providers).flatMap(([id, p]) => Object.keys(p.models).map((m) => `${id}:${m}`));
+      throw new NoSuchModelError({
+        modelId: fullId,
+        modelType: 'imageModel',
+        message: `Pictor has no image model "${fullId}": use "provider:model" with a provider of ${Object.keys(registry).join(', ')}; configured: ${available.join(', ')}`,
+      });
+    }
+    // A provider the config does not name is built at the first call: until then its limit is
+    // unknown, and one image per call is the request every model accepts.
+    if (!provider) return 1;
+    const route = [fullId, ...client.candidates.slice(1).filter((ref) => ref !== fullId)];
+    const limits = route.flatMap((ref) => {
+      const [id, name] = ref.split(':') as [string, string];
+      const spec = client.providers[id]?.models[name];
+      return spec ? [spec.maxImagesPerCall] : [];
+    });
+    return Math.min(...limits);
+  };
+
+  const noSuch = (modelType: 'languageModel' | 'embeddingModel') => (modelId: string) => {
+    throw new NoSuchModelError({ modelId, modelType, message: `Pictor provides image models only, not ${modelType}s` });
+  };
+
+  return Object.assign((modelId: string) => imageModel(modelId), {
+    specificationVersion: 'v4' as const,
+    imageModel,
+    languageModel: noSuch('languageModel'),
+    embeddingModel: noSuch('embeddingModel'),
+    client,
+  });
+}
