@@ -9,17 +9,26 @@ import { APICallError } from '@ai-sdk/provider';
 import { PictorError, toPictorError } from '@pictor/core';
 
 /**
- * True only for a retryable error whose submit provably created nothing, with no
- * task accepted, one attempt, and no failover behind it.
+ * Every submit attempt behind an error: an error keeps its attempts (retries in
+ * core's withRetry, candidates in failover, each with its own retries), and an
+ * error without attempts is one attempt itself.
+ */
+export function submitAttempts(error: PictorError): PictorError[] {
+  return error.attempts.length > 0 ? error.attempts.flatMap(submitAttempts) : [error];
+}
+
+/**
+ * True only when exactly one submit was made, it was refused in a way that
+ * provably created nothing, and it is worth trying again; never once a task was
+ * accepted (a handle exists) or Pictor already retried or failed over.
  */
 export function isSafeForSdkRetry(error: PictorError): boolean {
-  if (!error.retryable || error.kind === 'aborted') return false;
-  // Missing outcome counts as unknown: only a proven "not created" is safe to submit again.
-  if (error.submitOutcome !== 'not_created') return false;
-  if (error.handle) return false; // a task was accepted: resume it, never resubmit
-  if (error.attempts.length > 1) return false; // Pictor already retried (or failed over)
-  if (error.details?.route !== undefined) return false; // a failover route already ran
-  return true;
+  if (error.kind === 'aborted' || error.handle) return false;
+  const attempts = submitAttempts(error);
+  if (attempts.length !== 1) return false;
+  const [only] = attempts as [PictorError];
+  // A missing outcome counts as unknown: only a proven "not created" is safe to submit again.
+  return error.retryable && only.retryable && only.submitOutcome === 'not_created' && !only.handle;
 }
 
 /**
