@@ -103,7 +103,7 @@ describe('createPictor with generateImage', () => {
     expect(submits('zai')).toBe(1);
     expect(submits('novita')).toBe(1);
     expect(result.responses[0]?.modelId).toBe('novita:glm-image');
-    const call = result.calls[0]?.providerMetadata?.pictor as { route: { candidate: string; outcome: string }[] };
+    const call = result.calls[0]?.providerMetadata?.pictor as unknown as { route: { candidate: string; outcome: string }[] };
     expect(call.route.map((s) => `${s.candidate}=${s.outcome}`)).toEqual(['zai:glm-image=failed', 'novita:glm-image=served']);
   });
 
