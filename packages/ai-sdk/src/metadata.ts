@@ -19,7 +19,8 @@ export function pictorMetadata(result: ImageResult | FailoverResult): ImageModel
   };
   const images: JSONObject[] = result.images.map((image) => ({
     ...common,
-    url: image.url,
+    // A data: URL (the mock, fromAiSdk models) would repeat the bytes the SDK already holds.
+    url: image.url.startsWith('data:') ? null : image.url,
     expiresAt: orNull(image.expiresAt),
     mediaType: orNull(image.mediaType),
     width: image.width,
