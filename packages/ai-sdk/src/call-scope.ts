@@ -46,9 +46,16 @@ export function scopedFetch(base: typeof globalThis.fetch = globalThis.fetch): t
   return async (input, init) => {
     const call = scope.getStore();
     if (!call) return base(input, init);
-    const request = new Request(input, init);
-    for (const [name, value] of Object.entries(call.headers)) request.headers.set(name, value);
-    const response = await base(request);
+    let response: Response;
+    if (input instanceof Request && init?.headers === undefined) {
+      // ky's shape: a Request of its own, whose headers are ours to set (no copy per request).
+      for (const [name, value] of Object.entries(call.headers)) input.headers.set(name, value);
+      response = await base(input, init);
+    } else {
+      const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      for (const [name, value] of Object.entries(call.headers)) headers.set(name, value);
+      response = await base(input, { ...init, headers });
+    }
     call.responseHeaders = Object.fromEntries(response.headers.entries());
     return response;
   };

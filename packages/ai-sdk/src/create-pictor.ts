@@ -50,9 +50,10 @@ export function createPictor(settings: PictorProviderSettings = {}): PictorProvi
   /** The smallest limit along the route, so that every candidate can serve each call the SDK makes. */
   const maxImagesPerCall = (fullId: string): number => {
     const [providerId, model] = fullId.split(':') as [string, string];
-    const known = MODEL_REF.test(fullId) && providerId in registry;
-    const provider = client.providers[providerId];
-    if (!known || (provider && !provider.models[model])) {
+    // Own properties only: 'constructor:x' must not find Object.prototype.constructor.
+    const known = MODEL_REF.test(fullId) && Object.hasOwn(registry, providerId);
+    const provider = Object.hasOwn(client.providers, providerId) ? client.providers[providerId] : undefined;
+    if (!known || (provider && !Object.hasOwn(provider.models, model))) {
       const available = Object.entries(client.providers).flatMap(([id, p]) => Object.keys(p.models).map((m) => `${id}:${m}`));
       throw new NoSuchModelError({
         modelId: fullId,

@@ -264,6 +264,9 @@ describe('createPictor: models and inputs', () => {
     expect(() => pictor.imageModel('zai:dall-e-3')).toThrow(NoSuchModelError);
     expect(() => pictor.imageModel('openai:dall-e-3')).toThrow(/provider of zai, novita, mock/);
     expect(() => pictor.imageModel('no-colon-at-all:')).toThrow(NoSuchModelError);
+    // Inherited names are not providers or models.
+    expect(() => pictor.imageModel('constructor:x')).toThrow(NoSuchModelError);
+    expect(() => pictor.imageModel('zai:toString')).toThrow(NoSuchModelError);
     expect(() => pictor.languageModel('x')).toThrow(NoSuchModelError);
     expect(() => pictor.embeddingModel('x')).toThrow(NoSuchModelError);
     // A bare model id means the default provider's; the provider is callable too.
