@@ -4,11 +4,12 @@
  * then the configured fallbacks — with Pictor's validation, async tasks, polling,
  * failover and breakers underneath the SDK's generateImage.
  */
-import { NoSuchModelError, type ProviderV4 } from '@ai-sdk/provider';
+import { NoSuchModelError, type ImageModelV3, type ProviderV4 } from '@ai-sdk/provider';
 import { createImageClient, type ClientConfig, type DownloadOptions, type ImageClient, type PictorEventListener, type ProviderRegistry } from '@pictor/core';
 import { builtInProviders, defaultClientConfig } from 'pictor';
 import { scopeRegistry } from './call-scope.ts';
 import { PictorImageModel } from './image-model.ts';
+import { asImageModelV3 } from './v3.ts';
 
 export interface PictorProviderSettings {
   /**
@@ -27,6 +28,8 @@ export interface PictorProviderSettings {
 export interface PictorProvider extends ProviderV4 {
   imageModel(modelId: string): PictorImageModel;
   (modelId: string): PictorImageModel;
+  /** The same model as specification v3, for AI SDK 6's generateImage. */
+  imageModelV3(modelId: string): ImageModelV3;
   /** The Pictor client underneath: resume a handle from an error (`client.wait(handle)`), read breakers. */
   readonly client: ImageClient;
 }
@@ -80,6 +83,7 @@ export function createPictor(settings: PictorProviderSettings = {}): PictorProvi
   return Object.assign((modelId: string) => imageModel(modelId), {
     specificationVersion: 'v4' as const,
     imageModel,
+    imageModelV3: (modelId: string) => asImageModelV3(imageModel(modelId)),
     languageModel: noSuch('languageModel'),
     embeddingModel: noSuch('embeddingModel'),
     client,

@@ -5,3 +5,4 @@ export * from './options.ts';
 export * from './warnings.ts';
 export * from './to-sdk-error.ts';
 export { pictorMetadata } from './metadata.ts';
+export * from './v3.ts';

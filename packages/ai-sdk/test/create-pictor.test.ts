@@ -8,7 +8,7 @@ import { APICallError, NoSuchModelError, UnsupportedFunctionalityError } from '@
 import { PictorError, type ClientConfig, type PictorEvent } from '@pictor/core';
 import { startEmulator, type Emulator } from '@pictor/testing';
 import { generateImage } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPictor, pictorErrorOf, submitAttempts, type PictorProviderSettings } from '../src/index.ts';
 
 const KEY = 'test-key-not-real-0000';
@@ -282,6 +282,18 @@ describe('createPictor: models and inputs', () => {
     }).catch((e: unknown) => e);
     expect(UnsupportedFunctionalityError.isInstance(error)).toBe(true);
     expect(Object.keys(emulator.counters)).toEqual([]);
+  });
+
+  it('defaults to the keyless mock when no config and no key is given', async () => {
+    vi.stubEnv('ZAI_API_KEY', '');
+    vi.stubEnv('NOVITA_API_KEY', '');
+    try {
+      const pictor = createPictor();
+      expect(pictor.client.candidates).toEqual(['mock:glm-image']);
+      expect(pictor('glm-image').modelId).toBe('mock:glm-image');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('runs keyless on the mock provider', async () => {
