@@ -16,6 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
+/**
+ * @ai-sdk/provider 3 (AI SDK 6) and 4 differ in a readonly detail of JSONValue, so the v3 type from
+ * provider 4 needs a cast at compile time; at run time the object is exactly what AI SDK 6 calls.
+ */
+type V6Model = Parameters<typeof generateImage>[0]['model'];
+
 const pictorFor = () =>
   createPictor({
     config: {
@@ -30,8 +36,9 @@ describe('AI SDK 6 generateImage', () => {
     await expect(generateImage({ model: pictor.imageModel('zai:glm-image') as never, prompt: 'x' })).rejects.toThrow(/v4/);
     emulator.reset();
     const model = pictor.imageModelV3('zai:glm-image');
+    const v6Model = model as unknown as V6Model;
     expect(model.specificationVersion).toBe('v3');
-    const result = await generateImage({ model, prompt: 'a heron', n: 2, seed: 1 });
+    const result = await generateImage({ model: v6Model, prompt: 'a heron', n: 2, seed: 1 });
     expect(result.images).toHaveLength(2);
     expect(emulator.counters['zai.submit']).toBe(2);
     expect([...result.images[0]!.uint8Array.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
@@ -43,7 +50,7 @@ describe('AI SDK 6 generateImage', () => {
   it('does not resubmit an unknown outcome', async () => {
     emulator.reset();
     emulator.setFaults([{ provider: 'zai', endpoint: 'submit', type: 'http', status: 500 }]);
-    const error = await generateImage({ model: pictorFor().imageModelV3('zai:glm-image'), prompt: 'once in v6', maxRetries: 2 }).catch((e: unknown) => e);
+    const error = await generateImage({ model: pictorFor().imageModelV3('zai:glm-image') as unknown as V6Model, prompt: 'once in v6', maxRetries: 2 }).catch((e: unknown) => e);
     expect(APICallError.isInstance(error)).toBe(true);
     expect(emulator.submitsByPrompt.get('once in v6')).toBe(1);
     emulator.setFaults([]);
