@@ -76,11 +76,14 @@ export function fromAiSdk(model: ImageModelV4, spec: FromAiSdkSpec = {}): ImageP
           abortSignal: context.signal,
         });
         const images = (result.images as (string | Uint8Array)[]).map(toDataUrl);
+        // The images exist (and are paid for) by now: a sloppy model's missing warnings or bad
+        // timestamp must not turn them into a failure.
+        const timestamp = result.response?.timestamp;
         return {
           images,
-          createdAt: result.response.timestamp.toISOString(),
-          warnings: result.warnings.map(fromSdkWarning),
-          raw: { response: { modelId: result.response.modelId, headers: result.response.headers }, providerMetadata: result.providerMetadata, usage: result.usage },
+          createdAt: timestamp instanceof Date && !Number.isNaN(timestamp.getTime()) ? timestamp.toISOString() : undefined,
+          warnings: (result.warnings ?? []).map(fromSdkWarning),
+          raw: { response: { modelId: result.response?.modelId, headers: result.response?.headers }, providerMetadata: result.providerMetadata, usage: result.usage },
         };
       } catch (error) {
         throw fromSdkError(error, id);

@@ -274,6 +274,14 @@ describe('createPictor: models and inputs', () => {
     expect(pictor.specificationVersion).toBe('v4');
   });
 
+  it('refuses more images per call than the model makes, when the caller overrides maxImagesPerCall', async () => {
+    const pictor = pictorFor();
+    const error = await generateImage({ model: pictor.imageModel('zai:glm-image'), prompt: 'x', n: 2, maxImagesPerCall: 2 }).catch((e: unknown) => e);
+    expect((error as APICallError).isRetryable).toBe(false);
+    expect((error as Error).message).toMatch(/n=2 is more than glm-image returns per call \(1\)/);
+    expect(Object.keys(emulator.counters)).toEqual([]);
+  });
+
   it('refuses image inputs instead of ignoring them', async () => {
     const pictor = pictorFor();
     const error = await generateImage({

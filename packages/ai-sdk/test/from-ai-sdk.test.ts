@@ -61,6 +61,25 @@ describe('fromAiSdk', () => {
     expect(uncheckedSizes().default).toBe('1024x1024');
   });
 
+  it('keeps the images of a sloppy model (no warnings, bad timestamp) and refuses a non-array answer', async () => {
+    const png = await paintPng(4, 4, 'x', 0);
+    const sloppy = new MockImageModelV4({
+      doGenerate: async () => ({ images: [toBase64(png)], response: { timestamp: new Date(NaN), modelId: 'm', headers: undefined } }) as unknown as ImageModelV4Result,
+    });
+    const result = await fromAiSdk(sloppy).generate({ prompt: 'x' });
+    expect(result.images[0]?.url).toMatch(/^data:image\/png;base64,/);
+    expect(Number.isNaN(Date.parse(result.createdAt))).toBe(false);
+    let calls = 0;
+    const broken = new MockImageModelV4({
+      doGenerate: async () => {
+        calls++;
+        return { images: 'not an array' } as unknown as ImageModelV4Result;
+      },
+    });
+    await expect(fromAiSdk(broken).generate({ prompt: 'x' })).rejects.toMatchObject({ kind: 'invalid_response', submitOutcome: 'unknown' });
+    expect(calls).toBe(1);
+  });
+
   it('keeps the media type of JPEG, WebP and GIF bytes', () => {
     expect(sniffImageType(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe('image/jpeg');
     expect(sniffImageType(new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50]))).toBe('image/webp');
