@@ -42,6 +42,7 @@ export function createPictor(settings: PictorProviderSettings = {}): PictorProvi
 
   const imageModel = (modelId: string): PictorImageModel => {
     const fullId = modelId.includes(':') ? modelId : `${client.candidates[0]?.split(':')[0]}:${modelId}`;
+    assertKnown(fullId);
     return new PictorImageModel(fullId, {
       client,
       maxImagesPerCall: maxImagesPerCall(fullId),
@@ -50,27 +51,32 @@ export function createPictor(settings: PictorProviderSettings = {}): PictorProvi
     });
   };
 
-  /** The smallest limit along the route, so that every candidate can serve each call the SDK makes. */
-  const maxImagesPerCall = (fullId: string): number => {
+  /** Refuses at once a provider that is not registered, or a model its built provider does not have. */
+  const assertKnown = (fullId: string): void => {
     const [providerId, model] = fullId.split(':') as [string, string];
     // Own properties only: 'constructor:x' must not find Object.prototype.constructor.
     const known = MODEL_REF.test(fullId) && Object.hasOwn(registry, providerId);
-    const provider = Object.hasOwn(client.providers, providerId) ? client.providers[providerId] : undefined;
-    if (!known || (provider && !Object.hasOwn(provider.models, model))) {
-      const available = Object.entries(client.providers).flatMap(([id, p]) => Object.keys(p.models).map((m) => `${id}:${m}`));
-      throw new NoSuchModelError({
-        modelId: fullId,
-        modelType: 'imageModel',
-        message: `Pictor has no image model "${fullId}": use "provider:model" with a provider of ${Object.keys(registry).join(', ')}; configured: ${available.join(', ')}`,
-      });
-    }
+    const provider = builtProvider(providerId);
+    if (known && (!provider || Object.hasOwn(provider.models, model))) return;
+    const available = Object.entries(client.providers).flatMap(([id, p]) => Object.keys(p.models).map((m) => `${id}:${m}`));
+    throw new NoSuchModelError({
+      modelId: fullId,
+      modelType: 'imageModel',
+      message: `Pictor has no image model "${fullId}": use "provider:model" with a provider of ${Object.keys(registry).join(', ')}; configured: ${available.join(', ')}`,
+    });
+  };
+
+  const builtProvider = (id: string) => (Object.hasOwn(client.providers, id) ? client.providers[id] : undefined);
+
+  /** The smallest limit along the route, so that every candidate can serve each call the SDK makes. */
+  const maxImagesPerCall = (fullId: string): number => {
     // A provider the config does not name is built at the first call: until then its limit is
     // unknown, and one image per call is the request every model accepts.
-    if (!provider) return 1;
+    if (!builtProvider(fullId.split(':')[0] as string)) return 1;
     const route = [fullId, ...client.candidates.slice(1).filter((ref) => ref !== fullId)];
     const limits = route.flatMap((ref) => {
       const [id, name] = ref.split(':') as [string, string];
-      const spec = client.providers[id]?.models[name];
+      const spec = builtProvider(id)?.models[name];
       return spec ? [spec.maxImagesPerCall] : [];
     });
     return Math.min(...limits);

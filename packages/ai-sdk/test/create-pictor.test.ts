@@ -124,6 +124,8 @@ describe('createPictor with generateImage', () => {
     const pictor = createPictor({ config: { model: 'mock:glm-image', fallbacks: ['zai:glm-image'], providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL } } } });
     expect(pictor.imageModel('mock:glm-image').maxImagesPerCall).toBe(1);
     expect(createPictor({ config: { model: 'mock:glm-image' } }).imageModel('mock:glm-image').maxImagesPerCall).toBe(4);
+    // A provider the config does not name is not built yet: one image per call until it is.
+    expect(pictorFor().imageModel('mock:glm-image').maxImagesPerCall).toBe(1);
   });
 
   it("maps Pictor's warnings to the SDK's kinds", async () => {
