@@ -188,6 +188,26 @@ describe('createPictor with generateImage', () => {
     expect(emulator.counters['zai.submit']).toBe(1);
   });
 
+  it('aborts a sync call in flight: aborted, no handle, no retry by the SDK', async () => {
+    emulator.setFaults([{ provider: 'zai', endpoint: 'sync', type: 'slow', delayMs: 60_000 }]);
+    const controller = new AbortController();
+    let attempts = 0;
+    // Abort as soon as the request is on its way (event-driven, no guessed delay).
+    const abortingFetch: typeof fetch = (input, init) => {
+      attempts++;
+      const pending = fetch(input, init);
+      controller.abort();
+      return pending;
+    };
+    const pictor = createPictor({ config: { model: 'zai:cogview-4-250304', providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, fetch: abortingFetch } } } });
+    const error = await generateImage({ model: pictor.imageModel('zai:cogview-4-250304'), prompt: 'slow sync', abortSignal: controller.signal, maxRetries: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PictorError);
+    expect((error as PictorError).kind).toBe('aborted');
+    expect((error as PictorError).handle).toBeUndefined();
+    // One attempt in all: neither Pictor nor the SDK tried again after the abort.
+    expect(attempts).toBe(1);
+  });
+
   it('sends the call headers (and the SDK user agent) but never lets them replace the key', async () => {
     const seen: Headers[] = [];
     const recording: typeof fetch = async (input, init) => {
