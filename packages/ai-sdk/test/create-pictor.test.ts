@@ -19,7 +19,8 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ durations: 20, imageSize: { width: 8, height: 8 } });
+  // Tasks take 20 ms, except those whose prompt says 'deadline' (500 ms, past a 1-ms poll deadline).
+  emulator = await startEmulator({ durations: (_provider, prompt) => (prompt.includes('deadline') ? 500 : 20), imageSize: { width: 8, height: 8 } });
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
@@ -206,6 +207,23 @@ describe('createPictor with generateImage', () => {
     expect((error as PictorError).handle).toBeUndefined();
     // One attempt in all: neither Pictor nor the SDK tried again after the abort.
     expect(attempts).toBe(1);
+  });
+
+  it('stops at the poll deadline with a resumable handle; resuming pays nothing more', async () => {
+    const pictor = pictorFor();
+    const error = await generateImage({
+      model: pictor.imageModel('zai:glm-image'),
+      prompt: 'past the deadline',
+      providerOptions: { pictor: { poll: { timeoutMs: 1 } } },
+      maxRetries: 2,
+    }).catch((e: unknown) => e);
+    expect((error as APICallError).isRetryable).toBe(false);
+    const pictorError = pictorErrorOf(error)!;
+    expect(pictorError.kind).toBe('timeout');
+    expect(((error as APICallError).data as { handle: { taskId: string } }).handle.taskId).toBe(pictorError.handle?.taskId);
+    const result = await pictor.client.wait(pictorError.handle!, { poll: FAST_POLL });
+    expect(result.taskId).toBe(pictorError.handle?.taskId);
+    expect(emulator.submitsByPrompt.get('past the deadline')).toBe(1);
   });
 
   it('sends the call headers (and the SDK user agent) but never lets them replace the key', async () => {
