@@ -14,7 +14,7 @@ export async function runOverheadAiSdk(quick: boolean): Promise<Row[]> {
   const emulator = await startEmulatorProcess();
   const key = 'bench-key-000000000000';
   const sdkOwn = createOpenAICompatible({ name: 'zai', baseURL: emulator.zaiBaseURL, apiKey: key }).imageModel('cogview-4-250304');
-  const pictor = createPictor({ config: { model: 'zai:cogview-4-250304', providers: { zai: { apiKey: key, baseURL: emulator.zaiBaseURL } } } });
+  const pictor = createPictor({ model: 'zai:cogview-4-250304', providers: { zai: { apiKey: key, baseURL: emulator.zaiBaseURL } } });
   const throughPictor = pictor.imageModel('zai:cogview-4-250304');
   // The SDK logs each warning; neither route produces one here, but a stray log would skew timings.
   (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;

@@ -14,7 +14,7 @@ import { generateImage } from 'ai';
 import { collectEvents, createImageClient } from 'pictor';
 
 export async function generateThroughPictor(prompt = 'A lighthouse at dusk, watercolour') {
-  const pictor = createPictor({ config: { model: 'mock:glm-image', providers: { mock: { durationMs: 20 } } } });
+  const pictor = createPictor({ model: 'mock:glm-image', providers: { mock: { durationMs: 20 } } });
   const { images, warnings, providerMetadata } = await generateImage({
     model: pictor.imageModel('mock:glm-image'),
     prompt,

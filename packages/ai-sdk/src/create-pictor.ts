@@ -11,14 +11,13 @@ import { scopeRegistry } from './call-scope.ts';
 import { PictorImageModel } from './image-model.ts';
 import { asImageModelV3 } from './v3.ts';
 
-export interface PictorProviderSettings {
-  /**
-   * The Pictor client config (providers, default model, fallbacks, failover).
-   * @default pictor's defaultClientConfig(): Z.AI / Novita from the keys in the environment, else the mock
-   */
-  readonly config?: ClientConfig | undefined;
+/**
+ * The Pictor client config (`model`, `fallbacks`, `providers`, `failover`, as for
+ * createImageClient) plus what only this integration needs.
+ */
+export interface PictorProviderSettings extends Partial<ClientConfig> {
   /** Providers besides the built-in zai, novita and mock (a user's own adapters, `fromAiSdk(...)`). @default {} */
-  readonly providers?: ProviderRegistry | undefined;
+  readonly registry?: ProviderRegistry | undefined;
   /** Limits of the image download (size cap, timeout, fetch). @default core's download defaults (50 MiB, 60 s) */
   readonly download?: Omit<DownloadOptions, 'signal'> | undefined;
   /** Receives the Pictor lifecycle events of every call (submitted, status, retry, failover…). @default none */
@@ -36,9 +35,14 @@ export interface PictorProvider extends ProviderV4 {
 
 const MODEL_REF = /^[\w.-]+:[\w.-]+$/;
 
+/**
+ * `model` defaults to pictor's defaultClientConfig(): Z.AI, else Novita, by the keys in the
+ * environment, else the keyless mock (its fallbacks too, when `model` is not given).
+ */
 export function createPictor(settings: PictorProviderSettings = {}): PictorProvider {
-  const registry = scopeRegistry({ ...builtInProviders, ...settings.providers });
-  const client = createImageClient(settings.config ?? defaultClientConfig().config, registry);
+  const { registry: extra, download, onEvent, ...config } = settings;
+  const registry = scopeRegistry({ ...builtInProviders, ...extra });
+  const client = createImageClient(config.model === undefined ? { ...defaultClientConfig().config, ...config } : (config as ClientConfig), registry);
 
   const imageModel = (modelId: string): PictorImageModel => {
     const fullId = modelId.includes(':') ? modelId : `${client.candidates[0]?.split(':')[0]}:${modelId}`;
@@ -46,8 +50,8 @@ export function createPictor(settings: PictorProviderSettings = {}): PictorProvi
     return new PictorImageModel(fullId, {
       client,
       maxImagesPerCall: maxImagesPerCall(fullId),
-      download: settings.download,
-      onEvent: settings.onEvent,
+      download,
+      onEvent,
     });
   };
 

@@ -24,10 +24,8 @@ type V6Model = Parameters<typeof generateImage>[0]['model'];
 
 const pictorFor = () =>
   createPictor({
-    config: {
-      model: 'zai:glm-image',
-      providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, poll: { firstDelayMs: 0, intervalMs: 5, minIntervalMs: 5, maxIntervalMs: 20 } } },
-    },
+    model: 'zai:glm-image',
+    providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, poll: { firstDelayMs: 0, intervalMs: 5, minIntervalMs: 5, maxIntervalMs: 20 } } },
   });
 
 describe('AI SDK 6 generateImage', () => {

@@ -5,7 +5,7 @@
  * billing through the SDK's retries.
  */
 import { APICallError, NoSuchModelError, UnsupportedFunctionalityError } from '@ai-sdk/provider';
-import { PictorError, type ClientConfig, type PictorEvent } from '@pictor/core';
+import { PictorError, type PictorEvent } from '@pictor/core';
 import { startEmulator, type Emulator } from '@pictor/testing';
 import { generateImage } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -28,15 +28,12 @@ beforeEach(() => {
   emulator.setFaults([]);
 });
 
-function pictorFor(config: Partial<ClientConfig> = {}, settings: Omit<PictorProviderSettings, 'config'> = {}) {
+function pictorFor(settings: PictorProviderSettings = {}) {
   const section = (baseURL: string) => ({ apiKey: KEY, baseURL, poll: FAST_POLL, retry: FAST_RETRY });
   return createPictor({
+    model: 'zai:glm-image',
+    providers: { zai: section(emulator.zaiBaseURL), novita: section(emulator.novitaBaseURL) },
     ...settings,
-    config: {
-      model: 'zai:glm-image',
-      providers: { zai: section(emulator.zaiBaseURL), novita: section(emulator.novitaBaseURL) },
-      ...config,
-    },
   });
 }
 
@@ -122,9 +119,9 @@ describe('createPictor with generateImage', () => {
   });
 
   it('takes the smallest maxImagesPerCall along the route', () => {
-    const pictor = createPictor({ config: { model: 'mock:glm-image', fallbacks: ['zai:glm-image'], providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL } } } });
+    const pictor = createPictor({ model: 'mock:glm-image', fallbacks: ['zai:glm-image'], providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL } } });
     expect(pictor.imageModel('mock:glm-image').maxImagesPerCall).toBe(1);
-    expect(createPictor({ config: { model: 'mock:glm-image' } }).imageModel('mock:glm-image').maxImagesPerCall).toBe(4);
+    expect(createPictor({ model: 'mock:glm-image' }).imageModel('mock:glm-image').maxImagesPerCall).toBe(4);
     // A provider the config does not name is not built yet: one image per call until it is.
     expect(pictorFor().imageModel('mock:glm-image').maxImagesPerCall).toBe(1);
   });
@@ -176,7 +173,7 @@ describe('createPictor with generateImage', () => {
     const onEvent = (event: PictorEvent) => {
       if (event.type === 'status') controller.abort();
     };
-    const pictor = pictorFor({}, { onEvent });
+    const pictor = pictorFor({ onEvent });
     const error = await generateImage({ model: pictor.imageModel('zai:glm-image'), prompt: 'never done', abortSignal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PictorError);
     expect((error as PictorError).kind).toBe('aborted');
@@ -200,7 +197,7 @@ describe('createPictor with generateImage', () => {
       controller.abort();
       return pending;
     };
-    const pictor = createPictor({ config: { model: 'zai:cogview-4-250304', providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, fetch: abortingFetch } } } });
+    const pictor = createPictor({ model: 'zai:cogview-4-250304', providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, fetch: abortingFetch } } });
     const error = await generateImage({ model: pictor.imageModel('zai:cogview-4-250304'), prompt: 'slow sync', abortSignal: controller.signal, maxRetries: 2 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PictorError);
     expect((error as PictorError).kind).toBe('aborted');
@@ -232,9 +229,7 @@ describe('createPictor with generateImage', () => {
       seen.push(input instanceof Request ? input.headers : new Headers(init?.headers));
       return fetch(input, init);
     };
-    const pictor = createPictor({
-      config: { model: 'zai:cogview-4-250304', providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, fetch: recording } } },
-    });
+    const pictor = createPictor({ model: 'zai:cogview-4-250304', providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, fetch: recording } } });
     await generateImage({ model: pictor.imageModel('zai:cogview-4-250304'), prompt: 'x', headers: { 'x-trace-id': 'trace-1', Authorization: 'Bearer stolen' } });
     expect(seen).toHaveLength(1);
     expect(seen[0]?.get('x-trace-id')).toBe('trace-1');
@@ -281,7 +276,8 @@ describe('createPictor: no double billing through the SDK', () => {
   it('a refusal that provably created nothing, not retried by Pictor, is left to the SDK to retry', async () => {
     emulator.setFaults([{ provider: 'zai', endpoint: 'submit', type: 'http', status: 503, code: '1234', retryAfterSeconds: 0 }]);
     const pictor = createPictor({
-      config: { model: 'zai:glm-image', providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, poll: FAST_POLL, retry: { submit: { retries: 0 } } } } },
+      model: 'zai:glm-image',
+      providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL, poll: FAST_POLL, retry: { submit: { retries: 0 } } } },
     });
     const result = await generateImage({ model: pictor.imageModel('zai:glm-image'), prompt: 'second time lucky', maxRetries: 1 });
     expect(result.images).toHaveLength(1);
@@ -290,7 +286,7 @@ describe('createPictor: no double billing through the SDK', () => {
   });
 
   it('a failed download after generation is not retryable and names the paid-for URLs', async () => {
-    const pictor = pictorFor({}, { download: { maxBytes: 10 } });
+    const pictor = pictorFor({ download: { maxBytes: 10 } });
     const error = await generateImage({ model: pictor.imageModel('zai:cogview-4-250304'), prompt: 'too big', maxRetries: 2 }).catch((e: unknown) => e);
     expect((error as APICallError).isRetryable).toBe(false);
     expect((error as Error).message).toMatch(/larger than the 10-byte limit.*generated and paid for \(http:\/\/127\.0\.0\.1/);
@@ -339,13 +335,15 @@ describe('createPictor: models and inputs', () => {
       const pictor = createPictor();
       expect(pictor.client.candidates).toEqual(['mock:glm-image']);
       expect(pictor('glm-image').modelId).toBe('mock:glm-image');
+      // Settings without a model keep the default model.
+      expect(createPictor({ providers: { mock: { durationMs: 5 } } }).client.candidates).toEqual(['mock:glm-image']);
     } finally {
       vi.unstubAllEnvs();
     }
   });
 
   it('runs keyless on the mock provider', async () => {
-    const pictor = createPictor({ config: { model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } } });
+    const pictor = createPictor({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } });
     const result = await generateImage({ model: pictor.imageModel('mock:glm-image'), prompt: 'offline', n: 2, providerOptions: { pictor: { poll: FAST_POLL } } });
     expect(result.images).toHaveLength(2);
     expect(result.responses).toHaveLength(1); // the mock returns up to 4 per call

@@ -142,8 +142,8 @@ describe('fromAiSdk in a Pictor client: Z.AI first, an AI SDK model as the fallb
   it('round-trips: an AI SDK model through Pictor back into generateImage', async () => {
     const openai = createOpenAICompatible({ name: 'openai', baseURL: server.baseURL, apiKey: 'test-key-not-real' });
     const pictor = createPictor({
-      config: { model: 'openai:img-1' },
-      providers: { openai: () => fromAiSdk(openai.imageModel('img-1'), { maxImagesPerCall: 2, pricePerImageUsd: 0.04 }) },
+      model: 'openai:img-1',
+      registry: { openai: () => fromAiSdk(openai.imageModel('img-1'), { maxImagesPerCall: 2, pricePerImageUsd: 0.04 }) },
     });
     const model = pictor.imageModel('openai:img-1');
     expect(model.maxImagesPerCall).toBe(2);
