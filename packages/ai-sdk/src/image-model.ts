@@ -10,11 +10,15 @@ import { pictorCallOptionsSchema, type PictorCallOptions } from './options.ts';
 import { toSdkError } from './to-sdk-error.ts';
 import { toSdkWarning } from './warnings.ts';
 
+/** What createPictor gives each model; build models with `createPictor(...).imageModel(id)`. */
 export interface PictorImageModelSettings {
+  /** The client whose route ('provider:model' plus its fallbacks) the model runs. */
   readonly client: ImageClient;
   /** Most images one call may ask for: the smallest limit along the route. */
   readonly maxImagesPerCall: number;
+  /** Image download limits. @default core's download defaults (50 MiB, 60 s) */
   readonly download?: Omit<DownloadOptions, 'signal'> | undefined;
+  /** Receives each call's Pictor events. @default none */
   readonly onEvent?: PictorEventListener | undefined;
 }
 

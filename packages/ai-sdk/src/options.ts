@@ -4,6 +4,7 @@
  * (`providerOptions.zai`, `providerOptions.novita`, …) is passed to Pictor as is,
  * where each provider validates its own.
  */
+import type { PollOptions } from '@pictor/core';
 import { z } from 'zod';
 
 const pollSchema = z
@@ -22,6 +23,11 @@ const pollSchema = z
   })
   .partial()
   .strict();
+
+/** Core's PollOptions interface is the source: this fails to compile when the schema's keys drift from it. */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+const pollKeysMatchCore: SameKeys<z.infer<typeof pollSchema>, PollOptions> = true;
+void pollKeysMatchCore;
 
 export const pictorCallOptionsSchema = z
   .object({
