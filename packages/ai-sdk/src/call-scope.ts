@@ -46,19 +46,31 @@ export function scopedFetch(base: typeof globalThis.fetch = globalThis.fetch): t
   return async (input, init) => {
     const call = scope.getStore();
     if (!call) return base(input, init);
-    let response: Response;
-    if (input instanceof Request && init?.headers === undefined) {
-      // ky's shape: a Request of its own, whose headers are ours to set (no copy per request).
-      for (const [name, value] of Object.entries(call.headers)) input.headers.set(name, value);
-      response = await base(input, init);
-    } else {
-      const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-      for (const [name, value] of Object.entries(call.headers)) headers.set(name, value);
-      response = await base(input, { ...init, headers });
-    }
+    const response = input instanceof Request && init?.headers === undefined && setAll(input.headers, call.headers)
+      ? await base(input, init)
+      : await base(input, { ...init, headers: merged(init?.headers ?? (input instanceof Request ? input.headers : undefined), call.headers) });
     call.responseHeaders = Object.fromEntries(response.headers.entries());
     return response;
   };
+}
+
+/**
+ * Sets the headers on a Request's own Headers (ky builds a fresh Request per attempt, so no copy is
+ * needed); false when they are immutable, and the caller then sends a merged copy instead.
+ */
+function setAll(target: Headers, extra: Readonly<Record<string, string>>): boolean {
+  try {
+    for (const [name, value] of Object.entries(extra)) target.set(name, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function merged(base: HeadersInit | undefined, extra: Readonly<Record<string, string>>): Headers {
+  const headers = new Headers(base);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  return headers;
 }
 
 /** True when a registration's config schema has a `fetch` field (every HTTP adapter built on core's schema). */

@@ -80,4 +80,25 @@ describe('call headers', () => {
     expect(seen[0]?.get('accept')).toBe('application/json');
     expect(call.responseHeaders).toMatchObject({ 'x-request-id': 'r1' });
   });
+
+  it('sets the headers on a Request it is given, and copies them when its headers are immutable', async () => {
+    const seen: Headers[] = [];
+    const base: typeof fetch = async (input, init) => {
+      seen.push(init?.headers ? new Headers(init.headers) : (input as Request).headers);
+      return new Response('{}');
+    };
+    const wrapped = scopedFetch(base);
+    const request = new Request('http://127.0.0.1:9/x', { headers: { accept: 'image/png' } });
+    // A Response's headers are immutable, like those of a Request a runtime hands over.
+    const frozen = Object.assign(Object.create(Request.prototype) as Request, {});
+    Object.defineProperty(frozen, 'headers', { value: Response.error().headers });
+    await withCallScope({ headers: { 'x-trace': 't' } }, async () => {
+      await wrapped(request);
+      await wrapped(frozen);
+    });
+    expect(seen[0]).toBe(request.headers);
+    expect(seen[0]?.get('x-trace')).toBe('t');
+    expect(seen[0]?.get('accept')).toBe('image/png');
+    expect(seen[1]?.get('x-trace')).toBe('t');
+  });
 });
