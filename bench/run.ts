@@ -9,6 +9,7 @@ import { runFailover } from './failover.ts';
 import { runFootprint } from './footprint.ts';
 import type { Row } from './lib.ts';
 import { runOverhead } from './overhead.ts';
+import { runOverheadAiSdk } from './overhead-ai-sdk.ts';
 import { runPolling } from './polling.ts';
 import { runScale } from './scale.ts';
 
@@ -27,6 +28,7 @@ const section = async (name: string, run: () => Promise<Row[]> | Row[]) => {
 
 let tradeoff: string[] = [];
 await section('overhead', () => runOverhead(quick));
+await section('overhead-ai-sdk', () => runOverheadAiSdk(quick));
 await section('polling', async () => {
   const result = await runPolling(quick);
   tradeoff = result.tradeoff;

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bundledFixture, replay, resetReplay } from '@pictor/testing';
 import { createZai } from '@pictor/zai';
+import { paintPng } from '@pictor/mock';
+import { MockImageModelV4 } from 'ai/test';
+import { aiSdkModelAsFallback, generateThroughPictor } from '../ai-sdk.ts';
 import { runFailover } from '../failover.ts';
 import { makeThumbnail } from '../my-app.ts';
 import { generateWithConfig } from '../switch-by-config.ts';
@@ -38,5 +41,27 @@ describe('examples/my-app (a user test on the fixtures shipped with @pictor/test
       caption: 'A cute little kitten sitting on a sunny windowsill (1280x1280, zai)',
       costUsd: 0.015,
     });
+  });
+});
+
+describe('examples/ai-sdk', () => {
+  it('runs generateImage on a Pictor route: bytes, warnings, metadata', async () => {
+    const { images, warnings, metadata } = await generateThroughPictor();
+    expect(images).toHaveLength(2);
+    expect([...images[0]!.uint8Array.slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(warnings).toEqual([{ type: 'compatibility', feature: 'aspectRatio', details: expect.stringContaining('16:9') }]);
+    expect(metadata[0]).toMatchObject({ provider: 'mock', model: 'glm-image', width: 1728, height: 960 });
+  });
+
+  it('fails over to an AI SDK model wrapped by fromAiSdk', async () => {
+    const png = await paintPng(4, 4, 'sdk', 0);
+    const model = new MockImageModelV4({
+      modelId: 'sdk-image-1',
+      doGenerate: async () => ({ images: [png], warnings: [], response: { timestamp: new Date(), modelId: 'sdk-image-1', headers: undefined } }),
+    });
+    const { result, events } = await aiSdkModelAsFallback(model);
+    expect(result).toMatchObject({ provider: 'sdk', model: 'sdk-image-1', size: { width: 1024, height: 1024 } });
+    expect(result.route.map((s) => s.outcome)).toEqual(['failed', 'served']);
+    expect(events.map((e) => e.type)).toContain('failover');
   });
 });

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { PictorError } from './errors.ts';
 import type { PreparedRequest } from './prepare.ts';
-import type { ContentFilterEntry, ModelSpec, TaskHandle, TaskState } from './types.ts';
+import type { ContentFilterEntry, ModelSpec, TaskHandle, TaskState, Warning } from './types.ts';
 
 export interface AdapterCallContext {
   readonly signal?: AbortSignal | undefined;
@@ -28,6 +28,8 @@ export interface AdapterOutput {
   /** ISO time the provider created the images. */
   readonly createdAt?: string | undefined;
   readonly contentFilter?: readonly ContentFilterEntry[] | undefined;
+  /** Settings the backend itself reported it could not honour (e.g. an AI SDK model's warnings). */
+  readonly warnings?: readonly Warning[] | undefined;
   readonly raw: unknown;
 }
 

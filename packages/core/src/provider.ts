@@ -175,7 +175,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
       requestId: output.requestId ?? handle.requestId,
       createdAt,
       contentFilter: output.contentFilter,
-      warnings: handle.warnings ?? [],
+      warnings: output.warnings?.length ? [...(handle.warnings ?? []), ...output.warnings] : (handle.warnings ?? []),
       cost: { images: images.length, usd: estimateCost(spec, images.length) },
       timings: {
         submittedAt: handle.submittedAt,
