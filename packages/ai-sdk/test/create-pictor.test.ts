@@ -121,7 +121,11 @@ describe('createPictor with generateImage', () => {
   it('takes the smallest maxImagesPerCall along the route', () => {
     const pictor = createPictor({ model: 'mock:glm-image', fallbacks: ['zai:glm-image'], providers: { zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL } } });
     expect(pictor.imageModel('mock:glm-image').maxImagesPerCall).toBe(1);
-    expect(createPictor({ model: 'mock:glm-image' }).imageModel('mock:glm-image').maxImagesPerCall).toBe(4);
+    // The mock mirrors the real model (one image per call) unless told otherwise.
+    expect(createPictor({ model: 'mock:glm-image' }).imageModel('mock:glm-image').maxImagesPerCall).toBe(1);
+    const roomy = { mock: { models: { 'glm-image': { maxImagesPerCall: 4 } } } };
+    expect(createPictor({ model: 'mock:glm-image', providers: roomy }).imageModel('mock:glm-image').maxImagesPerCall).toBe(4);
+    expect(createPictor({ model: 'mock:glm-image', fallbacks: ['zai:glm-image'], providers: { ...roomy, zai: { apiKey: KEY, baseURL: emulator.zaiBaseURL } } }).imageModel('mock:glm-image').maxImagesPerCall).toBe(1);
     // A provider the config does not name is not built yet: one image per call until it is.
     expect(pictorFor().imageModel('mock:glm-image').maxImagesPerCall).toBe(1);
   });
@@ -346,7 +350,7 @@ describe('createPictor: models and inputs', () => {
     const pictor = createPictor({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } });
     const result = await generateImage({ model: pictor.imageModel('mock:glm-image'), prompt: 'offline', n: 2, providerOptions: { pictor: { poll: FAST_POLL } } });
     expect(result.images).toHaveLength(2);
-    expect(result.responses).toHaveLength(1); // the mock returns up to 4 per call
+    expect(result.responses).toHaveLength(2); // like glm-image, the mock makes one image per call: the SDK splits n=2
     expect(result.images[0]?.mediaType).toBe('image/png');
   });
 });

@@ -7,7 +7,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, type ImageModelV4 } from '@ai-sdk/provider';
 import type { ErrorKind, SizeRule } from '@pictor/core';
 import { paintPng, toBase64 } from '@pictor/mock';
-import { describeProviderContract, type ContractHarness, type ContractScenario } from '@pictor/testing';
+import { describeProviderContract, type ContractHarness, type ContractScenario } from '@pictor/testing/vitest';
 import { MockImageModelV4 } from 'ai/test';
 import { fromAiSdk } from '../src/index.ts';
 import { startImagesServer } from './openai-images-server.ts';
@@ -63,7 +63,7 @@ describeProviderContract('fromAiSdk(MockImageModelV4)', async (): Promise<Contra
     async: false,
     fastWait: FAST,
   };
-});
+}, { async: false });
 
 describeProviderContract('fromAiSdk(@ai-sdk/openai-compatible) on a local OpenAI images API', async (): Promise<ContractHarness> => {
   const server = await startImagesServer();
@@ -86,4 +86,4 @@ describeProviderContract('fromAiSdk(@ai-sdk/openai-compatible) on a local OpenAI
     fastWait: FAST,
     cleanup: () => server.close(),
   };
-});
+}, { async: false });
