@@ -10,8 +10,8 @@ export async function clientFrom(values: { config?: string | undefined; model?: 
   } else {
     const defaults = defaultClientConfig();
     config = defaults.config;
-    const wantsReal = values.model !== undefined && !values.model.startsWith('mock:');
-    if (defaults.usesMock && !wantsReal) {
+    // Said only when the mock was not asked for: a keyless user should know no provider was called.
+    if (defaults.usesMock && values.model === undefined) {
       io.stderr.write('pictor: no ZAI_API_KEY or NOVITA_API_KEY set: using the mock provider (images are drawn locally)\n');
     }
   }

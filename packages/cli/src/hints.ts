@@ -27,14 +27,15 @@ export function isMissingKey(error: PictorError): boolean {
   return error.kind === 'authentication' && error.status === undefined && error.provider !== undefined;
 }
 
-export function hintFor(error: PictorError, hasHandle: boolean): string | undefined {
+/** `command` is the one that failed: `pictor sizes` does not point at itself. */
+export function hintFor(error: PictorError, hasHandle: boolean, command?: string): string | undefined {
   if (isMissingKey(error)) {
     const variable = KEY_VARIABLES[error.provider ?? ''] ?? `the ${error.provider} key`;
     return `set ${variable}, or put providers.${error.provider}.apiKey in a --config file; without a key, use --model mock:glm-image`;
   }
   switch (error.kind) {
     case 'invalid_request':
-      if (error.details?.rule !== undefined) return 'see `pictor sizes <model>` for the valid sizes';
+      if (error.details?.rule !== undefined) return command === 'sizes' ? undefined : 'see `pictor sizes <model>` for the valid sizes';
       if (/\bunknown (model|provider)\b/i.test(error.message)) return 'see `pictor models`';
       return undefined;
     case 'timeout':

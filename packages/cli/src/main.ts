@@ -59,6 +59,6 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     return await command.run({ values: commandValues, positionals, io, state });
   } catch (error) {
-    return report(error, io, state, full);
+    return report(error, io, state, { command: name, full });
   }
 }

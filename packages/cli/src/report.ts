@@ -10,21 +10,21 @@ import { hintFor, isMissingKey } from './hints.ts';
 import { UsageError, type CliIO } from './io.ts';
 import { shortenDataUrl } from './output.ts';
 
-export function report(error: unknown, io: CliIO, state: CallState, full = false): number {
+export function report(error: unknown, io: CliIO, state: CallState, options: { command?: string; full?: boolean } = {}): number {
   if (error instanceof UsageError) {
     io.stderr.write(`pictor: ${error.message}\n`);
     return EXIT_CODES.usage;
   }
   const pictorError = toPictorError(error);
   const handle = pictorError.handle ?? state.handle;
-  const hint = hintFor(pictorError, handle !== undefined);
+  const hint = hintFor(pictorError, handle !== undefined, options.command);
   io.stderr.write(`pictor: ${pictorError.kind}: ${messageOf(pictorError, state, handle !== undefined)}${hint ? ` — ${hint}` : ''}\n`);
   if (handle) {
     io.stdout.write(`${serializeTaskHandle(handle)}\n`);
     const result = state.result ?? handle.result;
     if (result) {
       io.stderr.write(`pictor: task ${result.taskId ?? handle.taskId} finished and was paid for; its images:\n`);
-      for (const image of result.images) io.stderr.write(`pictor:   ${full ? image.url : shortenDataUrl(image.url)}\n`);
+      for (const image of result.images) io.stderr.write(`pictor:   ${options.full ? image.url : shortenDataUrl(image.url)}\n`);
       io.stderr.write('pictor: the task handle was printed on stdout; save it and run `pictor wait <file> --out <dir>` to save the images again without paying\n');
     } else {
       io.stderr.write(`pictor: task ${handle.taskId} was accepted; its handle was printed on stdout: save it and run \`pictor wait <file>\` to resume\n`);
