@@ -33,13 +33,14 @@ export const generate: Command = {
   },
   async run({ values, positionals, io, state }) {
     const request = requestOf(values, positionals);
+    const poll = pollOptionsOf(values);
     const client = await clientFrom(values, io);
     const progress = createProgress(io.stderr, progressMode(values.progress, io.stderr));
     const onEvent = (event: PictorEvent) => {
       state.listener(event);
       progress.listener(event);
     };
-    const options = { onEvent, signal: io.signal, poll: pollOptionsOf(values) };
+    const options = { onEvent, signal: io.signal, poll };
     state.startSubmit();
     try {
       if (values.wait === false) {
