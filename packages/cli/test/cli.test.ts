@@ -151,6 +151,15 @@ describe('pictor against the emulator', () => {
 });
 
 describe('pictor models, sizes, help and usage', () => {
+  it('the committed bin runs from the sources with plain node (no build, no flags)', async () => {
+    const bin = new URL('../bin/pictor.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'sizes', 'glm-image', '1728x960'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '1728x960 is valid for glm-image\n' });
+  });
+
   it('lists every provider and model', async () => {
     const run = await pictor(['models', '--json']);
     const models = JSON.parse(run.stdout) as { model: string; modes: string[] }[];

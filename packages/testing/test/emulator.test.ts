@@ -11,6 +11,12 @@ const auth = { authorization: 'Bearer emulator-key', 'content-type': 'applicatio
 const post = (url: string, body: unknown, headers: Record<string, string> = auth) => fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
 
 describe('startEmulator', () => {
+  it('gives a provider config that points at it and polls at its pace', async () => {
+    emulator = await startEmulator({ durations: { zai: 300, novita: 500 } });
+    expect(emulator.providerConfig('zai')).toEqual({ baseURL: emulator.zaiBaseURL, apiKey: 'emulated-key', poll: { typicalDurationMs: 300 } });
+    expect(emulator.providerConfig('novita')).toEqual({ baseURL: emulator.novitaBaseURL, apiKey: 'emulated-key', poll: { typicalDurationMs: 500 } });
+  });
+
   it('serves Z.AI sync, async submit and async-result, and real PNGs', async () => {
     emulator = await startEmulator({ durations: 30 });
     const sync = await (await post(`${emulator.zaiBaseURL}/images/generations`, { model: 'glm-image', prompt: 'cat', size: '1024x1024' })).json();
