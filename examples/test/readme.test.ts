@@ -79,6 +79,8 @@ beforeAll(() => {
   for (const b of snippets) writeFileSync(join(SNIPPETS, fileOf(b)), `${b.code}\nexport {};\n`);
   if (snippets.length === 0) return;
   const tsc = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', '.', '--pretty', 'false'], { cwd: SNIPPETS, encoding: 'utf8' });
+  // tsc exits 0 (clean) or 1/2 (diagnostics); anything else means nothing was checked.
+  if (tsc.error || tsc.status === null || tsc.status > 2) throw new Error(`tsc did not run: ${tsc.error?.message ?? tsc.stderr}`);
   for (const text of `${tsc.stdout}\n${tsc.stderr}`.split('\n')) {
     const match = /^([\w.-]+\.ts)\((\d+),(\d+)\): (.*)$/.exec(text.trim());
     const block = match && snippets.find((b) => fileOf(b) === match[1]);
