@@ -29,7 +29,7 @@ const where = (b: ReadmeBlock) => `${b.file}:${b.line}`;
 const fileOf = (b: ReadmeBlock) => `${b.file.replace(/[^\w]+/g, '_')}_L${b.line}.ts`;
 
 function keylessEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH ?? ''}` };
   delete env.ZAI_API_KEY;
   delete env.NOVITA_API_KEY;
   return env;
