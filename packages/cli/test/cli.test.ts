@@ -176,23 +176,6 @@ describe('pictor models, sizes, help and usage', () => {
     expect(JSON.parse(invalid.stdout)).toMatchObject({ valid: false, nearest: ['1024x1024', '1280x1280', '1472x1088'] });
     expect((await pictor(['sizes', 'dall-e'])).code).toBe(2);
   });
-
-  it('has --help for every command and rejects bad usage', async () => {
-    for (const command of ['generate', 'wait', 'status', 'models', 'sizes']) {
-      const run = await pictor([command, '--help']);
-      expect(run.code, command).toBe(0);
-      expect(run.stdout).toContain(`pictor ${command}`);
-    }
-    expect((await pictor(['--help'])).stdout).toContain('Exit codes');
-    expect((await pictor([])).code).toBe(2);
-    expect((await pictor(['paint'])).stderr).toContain('unknown command "paint"');
-    expect((await pictor(['generate'])).stderr).toContain('a prompt is required');
-    expect((await pictor(['generate', 'x', '--bogus'])).code).toBe(2);
-    expect((await pictor(['generate', 'x', '--n', 'two'])).stderr).toContain('--n must be');
-    expect((await pictor(['generate', 'x', '--timeout', '0'])).stderr).toContain('--timeout must be');
-    expect((await pictor(['wait', 'missing.json'])).stderr).toContain('cannot read handle file');
-    expect((await pictor(['wait'])).stderr).toContain('a handle file is required');
-  });
 });
 
 /**
@@ -297,19 +280,9 @@ describe('output and hints', () => {
     expect(short.stdout.length).toBeLessThan(full.stdout.length / 4);
   });
 
-  it('--poll takes a preset and --poll-first a delay; bad values name the valid ones', async () => {
+  it('--poll takes a preset and --poll-first a delay', async () => {
     const eager = await pictor(['generate', 'eager', '--poll', 'eager', '--poll-first', '0', '--out', 'eager/']);
     expect(eager.code).toBe(0);
-    const bad = await pictor(['generate', 'x', '--poll', 'eagre']);
-    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--poll must be one of balanced, eager, frugal, got "eagre"; did you mean eager?') });
-    expect((await pictor(['generate', 'x', '--poll-first', 'soon'])).stderr).toContain('--poll-first must be a non-negative whole number');
-  });
-
-  it('suggests the closest flag and command', async () => {
-    const flag = await pictor(['generate', 'x', '--szie', '1024x1024']);
-    expect(flag).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown option --szie; did you mean --size?') });
-    const command = await pictor(['genrate', 'x']);
-    expect(command).toMatchObject({ code: 2, stderr: expect.stringContaining('Did you mean "generate"?') });
   });
 
   it('a missing key gets CLI advice, and only size and model errors point at pictor sizes/models', async () => {
