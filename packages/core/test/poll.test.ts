@@ -28,7 +28,7 @@ describe('planDelays', () => {
     // A server at another pace (the emulator) overrides the model's typical duration.
     expect(planDelays(20_000, { typicalDurationMs: 400 }).first).toBe(300);
     const frugal = planDelays(20_000, POLL_PRESETS.frugal);
-    expect([frugal.first, frugal.next(1)]).toEqual([18_000, 2000]);
+    expect([frugal.first, frugal.next(1), frugal.next(2)]).toEqual([16_000, 2000, 2600]);
     expect(plan.next(50)).toBe(10_000);
     expect(plan.fromEta(3000)).toBe(3050);
     expect(plan.fromEta(1)).toBe(200);
