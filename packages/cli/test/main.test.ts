@@ -3,15 +3,18 @@
  * need no real process. Process behaviour (signals, files, exit codes of the
  * real binary) is in cli.test.ts.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closest } from '../src/args.ts';
 import { COMMANDS, main } from '../src/main.ts';
 import { shortenDataUrl } from '../src/output.ts';
 
-async function cli(argv: string[]) {
+async function cli(argv: string[], stdin?: AsyncIterable<string>) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, stdin });
   return { code, stdout, stderr };
 }
 
@@ -53,6 +56,25 @@ describe('pictor usage and help', () => {
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).not.toContain('pictor sizes <model>');
     expect((await cli(['sizes', 'dall-e'])).stderr).toBe('pictor: invalid_request: unknown model "dall-e" — see `pictor models`\n');
+  });
+});
+
+describe('handles from outside', () => {
+  it('refuses a handle file or stdin larger than a handle could be, without reading it whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pictor-main-'));
+    try {
+      await writeFile(join(dir, 'big.json'), 'x'.repeat(2 * 1024 * 1024));
+      const file = await cli(['wait', join(dir, 'big.json')]);
+      expect(file).toMatchObject({ code: 2, stderr: expect.stringContaining('larger than 1048576 bytes: not a handle') });
+      expect((await cli(['status', dir])).stderr).toContain('not a regular file');
+      async function* endless() {
+        for (;;) yield 'y'.repeat(64 * 1024);
+      }
+      expect((await cli(['status', '-'], endless())).stderr).toContain('the task handle in stdin is larger than');
+      expect((await cli(['status', '-'])).stderr).toContain('no stdin to read the handle from');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
