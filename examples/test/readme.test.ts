@@ -101,6 +101,10 @@ describe('README code blocks', () => {
     expect(snippets.length).toBeGreaterThan(3);
     expect(scripts.length).toBeGreaterThan(0);
     const skipped = blocks.filter((b) => b.notRun !== undefined);
+    console.log(
+      `README blocks: ${snippets.length} ts and ${scripts.length} sh run, ${outputs.length} outputs compared, ${skipped.length} not run` +
+        skipped.map((b) => `\n  not run: ${where(b)} (${b.notRun})`).join(''),
+    );
     for (const b of skipped) expect(b.notRun, `${where(b)}: a not-run marker needs a reason`).not.toBe('');
     // Keep the exemptions few and visible: each one is a command a reader can't check by running it.
     expect(skipped.map(where).length, `not run: ${skipped.map((b) => `${where(b)} (${b.notRun})`).join('; ')}`).toBeLessThanOrEqual(6);
