@@ -89,7 +89,7 @@ export const POLL_SETTINGS: Record<string, PollOptions> = {
   eager: POLL_PRESETS.eager,
   default: POLL_PRESETS.balanced,
   'old default (0.6, 5%, x1.25)': { firstDelayRatio: 0.6, intervalRatio: 0.05, factor: 1.25 },
-  frugal: { firstDelayRatio: 0.8, intervalRatio: 0.1, factor: 1.3 },
+  frugal: POLL_PRESETS.frugal,
 };
 
 export async function runPolling(quick: boolean): Promise<{ rows: Row[]; tradeoff: string[] }> {

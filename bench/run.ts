@@ -2,6 +2,7 @@
  * `pnpm bench`: every benchmark, one table, and bench/RESULTS.md. Figures are
  * ratios against baselines measured in the same run (absolute times drift).
  * `pnpm bench --quick` runs smaller samples (a smoke run); `--only=polling,scale` runs a subset.
+ * Results go to bench/results-<date>.md; `--update` rewrites the tracked bench/RESULTS.md instead.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -60,5 +61,10 @@ const markdown = [
   ...tradeoff.map((t) => `- ${t}`),
   '',
 ].join('\n');
-if (!only) writeFileSync(new URL('./RESULTS.md', import.meta.url), markdown);
+// The tracked bench/RESULTS.md changes only on purpose (--update); a plain run writes a dated file beside it.
+const resultsFile = process.argv.includes('--update') ? 'RESULTS.md' : `results-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.md`;
+if (!only) {
+  writeFileSync(new URL(`./${resultsFile}`, import.meta.url), markdown);
+  console.log(`Wrote bench/${resultsFile}${resultsFile === 'RESULTS.md' ? '' : ' (pnpm bench --update rewrites bench/RESULTS.md)'}`);
+}
 process.exit(0);

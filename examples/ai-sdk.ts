@@ -1,4 +1,6 @@
 /**
+ * Run: `node --conditions=@pictor/source examples/ai-sdk.ts`
+ *
  * Pictor inside the Vercel AI SDK, and an AI SDK model inside Pictor.
  *
  * 1. `generateImage` from `ai` on a Pictor route: Pictor validates the size,

@@ -1,5 +1,7 @@
 /**
- * `pnpm demo`: generates an image with no API key, through the mock provider,
+ * Run: `pnpm demo` (the same as `node --conditions=@pictor/source examples/demo.ts`)
+ *
+ * Generates an image with no API key, through the mock provider,
  * writes it to ./out/ and prints the file's path and the normalised result.
  * Swap `createMock()` for `createZai()` or `createNovita()` and nothing else changes.
  */

@@ -1,4 +1,6 @@
 /**
+ * Run: `node --conditions=@pictor/source examples/failover.ts`
+ *
  * Failover: the primary provider is down (here, a mock scripted to answer 503);
  * the client moves to the fallback, and the result tells the route it took.
  * Nothing is submitted twice: the primary refused the task, so trying the

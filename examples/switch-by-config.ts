@@ -1,7 +1,9 @@
 /**
+ * Run: `node --conditions=@pictor/source examples/switch-by-config.ts`
+ *
  * Switching providers by configuration: the code below never names a provider.
- * Run with a config file (`node examples/switch-by-config.ts config.json`), or
- * with none: the mock is used when no key is set. With ZAI_API_KEY set, the same
+ * Run with a config file as the last argument, or with none: the mock is used when no key is set.
+ * (`--conditions=@pictor/source` runs the packages from their sources: no build needed.) With ZAI_API_KEY set, the same
  * code calls Z.AI; with `{"model":"novita:glm-image"}`, Novita.
  */
 import { createImageClient, defaultClientConfig, type ClientConfig } from 'pictor';

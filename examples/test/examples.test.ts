@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bundledFixture, replay, resetReplay } from '@pictor/testing';
 import { createZai } from '@pictor/zai';
@@ -64,4 +68,26 @@ describe('examples/ai-sdk', () => {
     expect(result.route.map((s) => s.outcome)).toEqual(['failed', 'served']);
     expect(events.map((e) => e.type)).toContain('failover');
   });
+});
+
+describe('every example runs as its header says', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const files = readdirSync(join(root, 'examples')).filter((name) => name.endsWith('.ts')).sort();
+
+  it('finds the examples', () => {
+    expect(files).toEqual(expect.arrayContaining(['demo.ts', 'failover.ts', 'my-app.ts', 'switch-by-config.ts']));
+  });
+
+  it.each(files)('examples/%s', async (name) => {
+    const header = readFileSync(join(root, 'examples', name), 'utf8').slice(0, 2000);
+    const command = /^ \* Run: `([^`]+)`/m.exec(header)?.[1];
+    expect(command, `examples/${name} needs a " * Run: \`command\`" line in its header`).toBeDefined();
+    const env = { ...process.env };
+    delete env.ZAI_API_KEY;
+    delete env.NOVITA_API_KEY;
+    // From the repository root, as a reader would type it (keyless: the examples fall back to the mock).
+    const run = spawnSync('sh', ['-c', command!], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, `${command}\n${run.stderr}`).toBe(0);
+    expect(run.stdout.trim()).not.toBe('');
+  }, 90_000);
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * Process wiring for `pictor`: Ctrl-C aborts the running call (its handle is then
- * printed so the task can be resumed); a second Ctrl-C exits at once.
+ * Process wiring for `pictor`: Ctrl-C aborts the running call. What is printed
+ * then depends on how far the task got (see report.ts): a submit in flight has
+ * an unknown outcome, an accepted task prints its handle, a finished one its
+ * handle and images. A second Ctrl-C exits at once.
  */
 import { main } from './main.ts';
 

@@ -58,3 +58,9 @@ export function createProgress(stream: { write(text: string): unknown; isTTY?: b
     },
   };
 }
+
+/** A live line on a terminal, plain lines with --progress elsewhere, else nothing. */
+export function progressMode(progress: boolean | undefined, stderr: { isTTY?: boolean | undefined }): 'tty' | 'lines' | 'off' {
+  if (stderr.isTTY) return 'tty';
+  return progress ? 'lines' : 'off';
+}

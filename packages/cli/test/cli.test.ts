@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +19,10 @@ interface Run {
 }
 
 /** Spawns the real `pictor` process (TypeScript sources, Node's type stripping), keyless. */
-function pictor(args: string[], options: { input?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+function pictor(
+  args: string[],
+  options: { input?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; onSpawn?: (child: ReturnType<typeof spawn>) => void } = {},
+): Promise<Run> {
   const env = { ...process.env };
   delete env.ZAI_API_KEY;
   delete env.NOVITA_API_KEY;
@@ -29,6 +34,7 @@ function pictor(args: string[], options: { input?: string; onStderr?: (text: str
     stderr += d.toString();
     options.onStderr?.(stderr, child);
   });
+  options.onSpawn?.(child);
   child.stdin.end(options.input ?? '');
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
@@ -121,7 +127,7 @@ describe('pictor against the emulator', () => {
       JSON.stringify({
         model: 'zai:glm-image',
         fallbacks: ['novita:glm-image'],
-        providers: { zai: { apiKey: 'emulated-key-1', baseURL: emulator.zaiBaseURL }, novita: { apiKey: 'emulated-key-2', baseURL: emulator.novitaBaseURL } },
+        providers: { zai: emulator.providerConfig('zai'), novita: emulator.providerConfig('novita') },
       }),
     );
     const run = await pictor(['generate', 'emulated', '--config', 'emulated.json', '--json', '--progress']);
@@ -137,7 +143,7 @@ describe('pictor against the emulator', () => {
   });
 
   it('reports a provider error in one line with the exit code of its kind', async () => {
-    await writeFile(join(dir, 'zai-only.json'), JSON.stringify({ model: 'zai:glm-image', providers: { zai: { apiKey: 'emulated-key-1', baseURL: emulator.zaiBaseURL } } }));
+    await writeFile(join(dir, 'zai-only.json'), JSON.stringify({ model: 'zai:glm-image', providers: { zai: emulator.providerConfig('zai') } }));
     const run = await pictor(['generate', 'no luck', '--config', 'zai-only.json']);
     expect(run.code).toBe(8);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -146,6 +152,15 @@ describe('pictor against the emulator', () => {
 });
 
 describe('pictor models, sizes, help and usage', () => {
+  it('the committed bin runs from the sources with plain node (no build, no flags)', async () => {
+    const bin = new URL('../bin/pictor.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'sizes', 'glm-image', '1728x960'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '1728x960 is valid for glm-image\n' });
+  });
+
   it('lists every provider and model', async () => {
     const run = await pictor(['models', '--json']);
     const models = JSON.parse(run.stdout) as { model: string; modes: string[] }[];
@@ -162,21 +177,126 @@ describe('pictor models, sizes, help and usage', () => {
     expect(JSON.parse(invalid.stdout)).toMatchObject({ valid: false, nearest: ['1024x1024', '1280x1280', '1472x1088'] });
     expect((await pictor(['sizes', 'dall-e'])).code).toBe(2);
   });
+});
 
-  it('has --help for every command and rejects bad usage', async () => {
-    for (const command of ['generate', 'wait', 'status', 'models', 'sizes']) {
-      const run = await pictor([command, '--help']);
-      expect(run.code, command).toBe(0);
-      expect(run.stdout).toContain(`pictor ${command}`);
+/**
+ * A Z.AI stand-in on 127.0.0.1 that answers what `answer` says and holds every other request
+ * open (until close), calling `onHeld` when it does: a submit or a download that is in flight,
+ * for as long as the test needs, with no timing guess.
+ */
+async function holdingServer(answer: (req: IncomingMessage, res: ServerResponse, url: string) => boolean, onHeld: () => void) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (!answer(req, res, url)) onHeld();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('paid results are never lost', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ durations: 20, imageSize: { width: 16, height: 16 } });
+    await writeFile(join(dir, 'paid.json'), JSON.stringify({ model: 'zai:glm-image', providers: { zai: emulator.providerConfig('zai') } }));
+    await writeFile(join(dir, 'blocker'), 'a file where a folder should be');
+  });
+  afterAll(async () => emulator.close());
+
+  it('a failed save prints the handle and image URLs, exits 12, and wait saves them without a second submit', async () => {
+    const run = await pictor(['generate', 'paid once', '--config', 'paid.json', '--out', 'blocker/fox.png']);
+    expect(run.code).toBe(12);
+    expect(run.stderr).toMatch(/^pictor: local_io: could not save the images: E[A-Z]+: .* — check that the --out folder exists/m);
+    const handle = JSON.parse(run.stdout) as TaskHandle;
+    expect(handle).toMatchObject({ provider: 'zai', model: 'glm-image' });
+    expect(run.stderr).toContain(`task ${handle.taskId} finished and was paid for`);
+    expect(run.stderr).toContain(`${emulator.url}/images/${handle.taskId}-0.png`);
+    expect(run.stderr).not.toContain('retry');
+    await writeFile(join(dir, 'paid-task.json'), run.stdout);
+    const resumed = await pictor(['wait', 'paid-task.json', '--config', 'paid.json', '--out', 'paid-out/']);
+    expect(resumed.code).toBe(0);
+    expect(readPngSize(new Uint8Array(await readFile(join(dir, resumed.stdout.trim()))))).toEqual({ width: 16, height: 16 });
+    expect(emulator.submitsByPrompt.get('paid once')).toBe(1);
+  });
+
+  it('SIGINT while a submit is in flight says the outcome is unknown, with no handle and no `pictor wait` hint', async () => {
+    let child: ReturnType<typeof spawn> | undefined;
+    const server = await holdingServer(() => false, () => child?.kill('SIGINT'));
+    try {
+      await writeFile(join(dir, 'hold-submit.json'), JSON.stringify({ model: 'zai:glm-image', providers: { zai: { apiKey: 'k-held', baseURL: server.url } } }));
+      const run = await pictor(['generate', 'held submit', '--config', 'hold-submit.json'], { onSpawn: (c) => (child = c) });
+      expect(run.code).toBe(130);
+      expect(run.stderr).toMatch(/^pictor: aborted: interrupted while the submit was in flight: the outcome is unknown/m);
+      expect(run.stderr).not.toContain('pictor wait');
+      expect(run.stdout).toBe('');
+    } finally {
+      await server.close();
     }
-    expect((await pictor(['--help'])).stdout).toContain('Exit codes');
-    expect((await pictor([])).code).toBe(2);
-    expect((await pictor(['paint'])).stderr).toContain('unknown command "paint"');
-    expect((await pictor(['generate'])).stderr).toContain('a prompt is required');
-    expect((await pictor(['generate', 'x', '--bogus'])).code).toBe(2);
-    expect((await pictor(['generate', 'x', '--n', 'two'])).stderr).toContain('--n must be');
-    expect((await pictor(['generate', 'x', '--timeout', '0'])).stderr).toContain('--timeout must be');
-    expect((await pictor(['wait', 'missing.json'])).stderr).toContain('cannot read handle file');
-    expect((await pictor(['wait'])).stderr).toContain('a handle file is required');
+  });
+
+  it('SIGINT while a finished image downloads prints the handle and the image URL', async () => {
+    let child: ReturnType<typeof spawn> | undefined;
+    const server = await holdingServer(
+      (req, res, url) => {
+        if (req.method !== 'POST') return false; // the image download: held
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ created: 1767225600, id: 'sync-req-1', data: [{ url: `${url}/images/held.png` }] }));
+        return true;
+      },
+      () => child?.kill('SIGINT'),
+    );
+    try {
+      await writeFile(join(dir, 'hold-download.json'), JSON.stringify({ model: 'zai:cogview-4-250304', providers: { zai: { apiKey: 'k-held', baseURL: server.url } } }));
+      const run = await pictor(['generate', 'held download', '--config', 'hold-download.json'], { onSpawn: (c) => (child = c) });
+      expect(run.code).toBe(130);
+      const handle = JSON.parse(run.stdout) as TaskHandle;
+      expect(handle.result?.images[0]?.url).toBe(`${server.url}/images/held.png`);
+      expect(run.stderr).toContain('finished and was paid for');
+      expect(run.stderr).toContain(`${server.url}/images/held.png`);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('output and hints', () => {
+  it('status and --json shorten data: URLs unless --full', async () => {
+    const submitted = await pictor(['generate', 'short urls', '--no-wait', '--model', 'mock:cogview-4-250304']);
+    await writeFile(join(dir, 'short.json'), submitted.stdout);
+    await writeFile(join(dir, 'mock-fast.json'), JSON.stringify({ model: 'mock:cogview-4-250304', providers: { mock: { durationMs: 1 } } }));
+    const short = await pictor(['status', 'short.json', '--config', 'mock-fast.json']);
+    const full = await pictor(['status', 'short.json', '--config', 'mock-fast.json', '--full']);
+    const urlOf = (text: string) => (JSON.parse(text) as { result: ImageResult }).result.images[0]!.url;
+    expect(urlOf(full.stdout)).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/);
+    expect(urlOf(short.stdout)).toMatch(/^data:image\/png;base64,.{20,}…\(\d+ chars; --full prints it whole\)$/);
+    expect(short.stdout.length).toBeLessThan(full.stdout.length / 4);
+  });
+
+  it('--poll takes a preset and --poll-first a delay', async () => {
+    const eager = await pictor(['generate', 'eager', '--poll', 'eager', '--poll-first', '0', '--out', 'eager/']);
+    expect(eager.code).toBe(0);
+  });
+
+  it('a missing key gets CLI advice, and only size and model errors point at pictor sizes/models', async () => {
+    const keyless = await pictor(['generate', 'x', '--model', 'zai:glm-image']);
+    expect(keyless.code).toBe(3);
+    expect(keyless.stderr).toMatch(/^pictor: authentication: no API key for zai — set ZAI_API_KEY, or put providers\.zai\.apiKey in a --config file/m);
+    expect(keyless.stderr).not.toContain('createZai');
+    const noConfig = await pictor(['generate', 'x', '--config', 'missing.json']);
+    expect(noConfig.code).toBe(2);
+    expect(noConfig.stderr).not.toMatch(/pictor (sizes|models)`/);
+    await writeFile(join(dir, 'bad-handle.json'), '{"version":1}');
+    expect((await pictor(['wait', 'bad-handle.json'])).stderr).not.toMatch(/pictor (sizes|models)`/);
+    expect((await pictor(['generate', 'x', '--model', 'mock:dall-e'])).stderr).toContain('see `pictor models`');
+    expect((await pictor(['generate', 'x', '--size', '1000x1000'])).stderr).toContain('see `pictor sizes <model>`');
   });
 });

@@ -21,6 +21,7 @@ export const ERROR_KINDS = [
   'task_failed',
   'invalid_response',
   'network',
+  'local_io',
 ] as const;
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];

@@ -114,7 +114,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         submitOutcome: 'not_created',
       });
     }
-    if (request.signal?.aborted) throw abortedError(request.signal, options.provider);
+    // Aborted before anything was sent: provably nothing was created.
+    if (request.signal?.aborted) throw abortedError(request.signal, options.provider).with({ submitOutcome: 'not_created' });
     const relative = path.replace(/^\//, '');
     let response: Response;
     let text: string;

@@ -139,7 +139,24 @@ export function prepareParsedRequest<ProviderOptions = Record<string, unknown>>(
   };
 }
 
-/** Cost in USD for a number of images of a model, when the model has a price. */
-export function estimateCost(spec: ModelSpec, images: number): number | undefined {
+/**
+ * Cost in USD for a number of images of a model, when the model has a price (`undefined` when the
+ * provider publishes none, never a guess). `spec` comes from a model table (`ZAI_MODELS['glm-image']`),
+ * `provider.models` or `client.models` (keyed 'provider:model', the configured candidates only); a
+ * lookup that found nothing is an invalid_request error, not a TypeError.
+ */
+export function estimateCost(spec: ModelSpec | undefined, images: number): number | undefined {
+  if (spec === undefined) {
+    throw new PictorError({
+      kind: 'invalid_request',
+      retryable: false,
+      message:
+        'estimateCost: no model spec (the lookup found nothing). Take it from provider.models, from client.models ' +
+        "(keyed 'provider:model', holding only the configured model and fallbacks), or from a table such as ZAI_MODELS",
+    });
+  }
+  if (!Number.isInteger(images) || images < 0) {
+    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `estimateCost: images must be a whole number >= 0, got ${images}` });
+  }
   return spec.pricePerImageUsd === undefined ? undefined : Math.round(spec.pricePerImageUsd * images * 1e6) / 1e6;
 }

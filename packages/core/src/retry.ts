@@ -71,7 +71,7 @@ export async function withRetry<T>(
   try {
     return { value: await operation(1), attempts: 1 };
   } catch (error) {
-    if (context.signal?.aborted) throw abortedError(context.signal, context.provider);
+    if (context.signal?.aborted) throw abortedAttempt(context, error);
     firstFailure = error;
   }
   const defaults = DEFAULT_RETRY[context.stage];
@@ -131,7 +131,7 @@ export async function withRetry<T>(
     );
     return { value, attempts };
   } catch (error) {
-    if (context.signal?.aborted) throw abortedError(context.signal, context.provider);
+    if (context.signal?.aborted) throw abortedAttempt(context, errors.at(-1) ?? error);
     const last = toPictorError(error, context.provider);
     const history = errors.length > 0 ? errors : [last];
     let message = last.message;
@@ -144,6 +144,21 @@ export async function withRetry<T>(
     }
     throw last.with({ message, attempts: history });
   }
+}
+
+/**
+ * The error for an abort that ended an attempt. A submit the abort interrupted may already have
+ * reached the provider (and been billed), so its outcome is unknown unless the attempt's own error
+ * proves nothing was sent.
+ */
+function abortedAttempt(context: RetryContext, error: unknown): PictorError {
+  const aborted = abortedError(context.signal, context.provider);
+  if (context.stage !== 'submit') return aborted;
+  if (error instanceof PictorError && error.submitOutcome === 'not_created') return aborted.with({ submitOutcome: 'not_created' });
+  return aborted.with({
+    submitOutcome: 'unknown',
+    message: `${aborted.message} while a submit was in flight: the outcome is unknown (the provider may have accepted the task); check the provider dashboard before submitting again`,
+  });
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -109,7 +109,8 @@ describe('createHttpClient', () => {
   });
 
   it('reports an abort as aborted, before or during the request', async () => {
-    await expect(client().get('a', { signal: AbortSignal.abort() })).rejects.toMatchObject({ kind: 'aborted' });
+    // Before sending: provably nothing was created.
+    await expect(client().post('a', { signal: AbortSignal.abort() })).rejects.toMatchObject({ kind: 'aborted', submitOutcome: 'not_created' });
     const server = await startLocalServer((_req, res) => void setTimeout(() => res.end('{}'), 2000));
     try {
       const controller = new AbortController();

@@ -25,6 +25,10 @@ describe('planDelays', () => {
     const eager = planDelays(20_000, POLL_PRESETS.eager);
     expect([eager.first, eager.next(1), eager.next(9)].map(Math.round)).toEqual([14_000, 350, 350]);
     expect(planDelays(20_000, POLL_PRESETS.balanced).first).toBe(15_000);
+    // A server at another pace (the emulator) overrides the model's typical duration.
+    expect(planDelays(20_000, { typicalDurationMs: 400 }).first).toBe(300);
+    const frugal = planDelays(20_000, POLL_PRESETS.frugal);
+    expect([frugal.first, frugal.next(1), frugal.next(2)]).toEqual([16_000, 2000, 2600]);
     expect(plan.next(50)).toBe(10_000);
     expect(plan.fromEta(3000)).toBe(3050);
     expect(plan.fromEta(1)).toBe(200);

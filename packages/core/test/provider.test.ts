@@ -250,5 +250,8 @@ describe('helpers', () => {
     expect(guessMediaType('https://x/y')).toBeUndefined();
     expect(estimateCost(models['glm-image'], 3)).toBe(0.045);
     expect(estimateCost({ ...models['glm-image'], pricePerImageUsd: undefined }, 3)).toBeUndefined();
+    // A lookup that found nothing (client.models['zai:glm-image'] on a keyless client) is a typed error.
+    expect(() => estimateCost(undefined, 1)).toThrow(expect.objectContaining({ kind: 'invalid_request', message: expect.stringContaining('client.models') }));
+    expect(() => estimateCost(models['glm-image'], -1)).toThrow(expect.objectContaining({ kind: 'invalid_request' }));
   });
 });

@@ -111,3 +111,38 @@ describe('Retry-After and abort', () => {
     await expect(withRetry(async () => Promise.reject(new Error('bug')), ctx('status'))).rejects.toMatchObject({ kind: 'invalid_response' });
   });
 });
+
+describe('an abort that ends a submit attempt', () => {
+  /** An attempt that is in flight until the signal fires, then fails as fetch does. */
+  const inFlight = (signal: AbortSignal) => () =>
+    new Promise<never>((_resolve, reject) => {
+      signal.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError')));
+      queueMicrotask(() => controllerOf.get(signal)?.abort());
+    });
+  const controllerOf = new WeakMap<AbortSignal, AbortController>();
+  const started = () => {
+    const controller = new AbortController();
+    controllerOf.set(controller.signal, controller);
+    return controller.signal;
+  };
+
+  it('has an unknown outcome when the submit was in flight', async () => {
+    const signal = started();
+    const error = await withRetry(inFlight(signal), { stage: 'submit', provider: 'p', model: 'm', signal }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'aborted', submitOutcome: 'unknown', message: expect.stringContaining('the outcome is unknown') });
+  });
+
+  it('keeps not_created when the attempt proves nothing was sent', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const notSent = new PictorError({ kind: 'aborted', message: 'Aborted by the caller', submitOutcome: 'not_created' });
+    const error = await withRetry(() => Promise.reject(notSent), { stage: 'submit', provider: 'p', model: 'm', signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'aborted', submitOutcome: 'not_created' });
+  });
+
+  it('says nothing about outcomes for a status read', async () => {
+    const signal = started();
+    const error = await withRetry(inFlight(signal), { stage: 'status', provider: 'p', model: 'm', signal }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'aborted', submitOutcome: undefined });
+  });
+});

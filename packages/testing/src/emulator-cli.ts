@@ -2,7 +2,7 @@
 /**
  * `pictor-emulator`: runs the provider emulator on 127.0.0.1 for manual testing.
  *   pictor-emulator [--port 8787] [--latency ms] [--duration ms] [--fault-rate 0..1]
- * Then: createZai({ baseURL: '<url>/zai/api/paas/v4', apiKey: 'any' }).
+ * Then: createZai({ baseURL: '<url>/zai/api/paas/v4', apiKey: 'any' }), or the printed client config.
  */
 import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorFault } from './emulator.ts';
@@ -34,6 +34,9 @@ const emulator = await startEmulator({ port: numbers.port, latencyMs: numbers.la
 console.log(`Pictor emulator on ${emulator.url}`);
 console.log(`  Z.AI baseURL:   ${emulator.zaiBaseURL}`);
 console.log(`  Novita baseURL: ${emulator.novitaBaseURL}`);
+// A ready config for `pictor --config` or createImageClient, polling at the emulator's pace.
+const config = { model: 'zai:glm-image', fallbacks: ['novita:glm-image'], providers: { zai: emulator.providerConfig('zai'), novita: emulator.providerConfig('novita') } };
+console.log(`  client config:  ${JSON.stringify(config)}`);
 const stop = () => void emulator.close().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

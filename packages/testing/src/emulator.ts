@@ -92,11 +92,22 @@ export interface Emulator {
   readonly submitsByPrompt: ReadonlyMap<string, number>;
   /** Tasks created, by id. */
   readonly tasks: ReadonlyMap<string, EmulatorTask>;
+  /**
+   * A `providers.<id>` config section for a client pointed at this emulator: its base URL, a
+   * placeholder key, and polling paced by the emulator's task duration rather than the real model's.
+   */
+  providerConfig(provider: EmulatedProvider): EmulatorProviderConfig;
   /** Replaces the fault script (and re-arms `times`). */
   setFaults(faults: readonly EmulatorFault[]): void;
   /** Clears counters, tasks and faults' use counts. */
   reset(): void;
   close(): Promise<void>;
+}
+
+export interface EmulatorProviderConfig {
+  readonly baseURL: string;
+  readonly apiKey: string;
+  readonly poll: { readonly typicalDurationMs: number };
 }
 
 const ZAI_PREFIX = '/zai/api/paas/v4/';
@@ -314,6 +325,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     counters,
     submitsByPrompt,
     tasks,
+    providerConfig: (provider) => ({
+      baseURL: provider === 'zai' ? `${url}/zai/api/paas/v4` : `${url}/novita`,
+      apiKey: 'emulated-key',
+      poll: { typicalDurationMs: Math.max(1, durationFor(provider, '', 0)) },
+    }),
     setFaults(next) {
       faults = [...next];
       used = faults.map(() => 0);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-const BIN = new URL('../src/emulator-cli.ts', import.meta.url).pathname;
+/** The committed bin, run as `pnpm install` links it: plain node, no build, no flags. */
+const BIN = new URL('../bin/pictor-emulator.js', import.meta.url).pathname;
 
 function run(args: string[], onLine?: (text: string, kill: () => void) => void) {
-  const child = spawn(process.execPath, ['--conditions=@pictor/source', BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -28,6 +29,8 @@ describe('pictor-emulator', () => {
     });
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/Pictor emulator on http:\/\/127\.0\.0\.1:\d+/);
+    const config = JSON.parse(/client config:\s+(.+)/.exec(result.out)?.[1] ?? '{}') as { providers: Record<string, { poll: unknown }> };
+    expect(config.providers.zai?.poll).toEqual({ typicalDurationMs: 10 });
     expect(answered).toBe(200);
   });
 

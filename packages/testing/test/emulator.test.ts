@@ -11,6 +11,12 @@ const auth = { authorization: 'Bearer emulator-key', 'content-type': 'applicatio
 const post = (url: string, body: unknown, headers: Record<string, string> = auth) => fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
 
 describe('startEmulator', () => {
+  it('gives a provider config that points at it and polls at its pace', async () => {
+    emulator = await startEmulator({ durations: { zai: 300, novita: 500 } });
+    expect(emulator.providerConfig('zai')).toEqual({ baseURL: emulator.zaiBaseURL, apiKey: 'emulated-key', poll: { typicalDurationMs: 300 } });
+    expect(emulator.providerConfig('novita')).toEqual({ baseURL: emulator.novitaBaseURL, apiKey: 'emulated-key', poll: { typicalDurationMs: 500 } });
+  });
+
   it('serves Z.AI sync, async submit and async-result, and real PNGs', async () => {
     // A manual clock: the task is done when the test says so, however slow the machine is.
     let clock = 1_000_000;
