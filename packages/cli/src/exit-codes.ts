@@ -15,6 +15,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind | 'usage' | 'unexpected', num
   timeout: 9,
   task_failed: 10,
   invalid_response: 11,
+  local_io: 12,
   unexpected: 1,
   aborted: 130,
 };
