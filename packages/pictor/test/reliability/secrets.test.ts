@@ -54,7 +54,8 @@ describe('no API key in any error, result or event', () => {
 
   it.each(['reset', 'malformed', 'task_failed', 'never_finish', 'slow'] as const)('%s', async (type) => {
     for (const [id, provider] of providers()) {
-      emulator.setFaults([{ type, delayMs: 500, code: `failed for ${ZAI_KEY}` }]);
+      // Each provider echoes the key it was sent (its redactor knows that key, not the other's).
+      emulator.setFaults([{ type, delayMs: 500, code: `failed for ${id === 'zai' ? ZAI_KEY : NOVITA_KEY}` }]);
       const { events, listener } = collectEvents();
       const outcome = await provider.generate({ model: 'glm-image', prompt: 'p' }, { ...fast, onEvent: listener }).catch((e: unknown) => e);
       assertClean(outcome instanceof Error ? { message: outcome.message, stack: outcome.stack, json: (outcome as PictorError).toJSON?.() } : outcome, `${id} ${type}`);
