@@ -83,6 +83,10 @@ async function fetchFollowingRedirects(start: URL, policy: DownloadPolicy, optio
     await checkDownloadHost(url, policy);
     // credentials: 'omit' and no headers: nothing secret leaves, whichever host answers.
     const response = await fetchImpl(url, { signal, redirect: 'manual', credentials: 'omit' });
+    if (response.type === 'opaqueredirect') {
+      // Browsers hide where a manual redirect leads, so it cannot be checked: refused, not followed blindly.
+      throw new PictorError({ kind: 'invalid_response', retryable: false, message: `Image download refused: ${url.host} redirects, and this runtime hides the target so it cannot be checked` });
+    }
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     await response.body?.cancel();

@@ -166,7 +166,9 @@ export async function loadClientConfig(path: string): Promise<ClientConfig> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `Config file ${path} is not valid JSON: ${(error as Error).message}`, cause: error });
+    // Only the position: V8's message quotes the text around it, which may be an apiKey.
+    const where = /(at )?position \d+( \(line \d+ column \d+\))?/.exec((error as Error).message)?.[0];
+    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `Config file ${path} is not valid JSON${where ? ` (${where.replace(/^at /, '')})` : ''}` });
   }
   try {
     return parseClientConfig(value);

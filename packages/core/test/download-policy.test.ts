@@ -186,6 +186,13 @@ describe('download: redirects, magic bytes, SVG', () => {
     await expect(failure(download(`data:image/svg+xml,${encodeURIComponent(SVG)}`))).resolves.toMatchObject({ kind: 'invalid_response' });
   });
 
+  it('refuses a redirect a runtime hides (opaqueredirect) instead of following it blindly', async () => {
+    const opaque = Object.assign(new Response(null, { status: 200 }), {});
+    Object.defineProperty(opaque, 'type', { value: 'opaqueredirect' });
+    const error = await failure(download('https://cdn.example.com/a.png', { fetch: async () => opaque }));
+    expect(error).toMatchObject({ kind: 'invalid_response', message: expect.stringContaining('hides the target') });
+  });
+
   it('validates its options, naming the bad one', async () => {
     await expect(failure(download('https://x.test/a.png', { allowhosts: [] } as never))).resolves.toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('allowhosts') });
     await expect(failure(download('https://x.test/a.png', { allowHosts: ['not a host!'] }))).resolves.toMatchObject({ message: expect.stringContaining('allowHosts.0') });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PictorError, type ImageResult } from '../src/index.ts';
-import { localIoError, nodeLookup, safeFileComponent, saveImage, saveResult } from '../src/node.ts';
+import { loadClientConfig, localIoError, nodeLookup, safeFileComponent, saveImage, saveResult } from '../src/node.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 
 const PNG = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10, 7, 7]);
@@ -124,5 +124,17 @@ describe('saveResult with a hostile result', () => {
 
   it('builds local_io errors from anything thrown', () => {
     expect(localIoError('/x', new Error('boom'))).toMatchObject({ kind: 'local_io', details: { path: '/x', code: 'EUNKNOWN', urls: [] } });
+  });
+});
+
+describe('loadClientConfig with a broken file', () => {
+  it('says where the JSON breaks without quoting the text around it (it may hold an apiKey)', async () => {
+    const file = join(dir, 'broken.json');
+    await writeFile(file, '{"providers":{"zai":{"apiKey":"cfg-secret-key-0042" "region":"mainland"}},"model":"zai:glm-image"}');
+    const error = await failure(loadClientConfig(file));
+    expect(error.kind).toBe('invalid_request');
+    expect(error.message).toMatch(/broken\.json is not valid JSON \(position \d+/);
+    expect(error.message).not.toContain('cfg-secret');
+    expect(error.cause).toBeUndefined();
   });
 });
