@@ -125,6 +125,16 @@ describe('no API key from a hostile server\'s body (issue 12, item 4)', () => {
     clean(error, 'k3y!Z');
   });
 
+  it('a key containing CR/LF (quoted by the header error) appears nowhere', async () => {
+    const key = 'crlf-key-0123\r\nX-Injected: 1';
+    answer = json(200, '{}');
+    // Refused at construction or at call time, depending on where the header check runs: never leaked.
+    const error = await (async () => call(key))().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PictorError);
+    clean(error, key);
+    clean(error, 'crlf-key-0123');
+  });
+
   it('a 100k-deep error body on a 500 stays a retryable provider_unavailable (no stack overflow)', async () => {
     answer = json(500, `${'{"e":'.repeat(100_000)}"${ZAI_KEY}"${'}'.repeat(100_000)}`);
     const error = await call(ZAI_KEY);
