@@ -14,8 +14,6 @@ import { refused, tooLarge, unexpectedType } from './download-errors.ts';
 import { SVG_MEDIA_TYPE, looksLikeSvg, sniffRasterType } from './image-type.ts';
 import type { GeneratedImage } from './types.ts';
 
-export { extensionFor } from './image-type.ts';
-
 export interface DownloadedImage {
   readonly bytes: Uint8Array;
   /** What the bytes are (from their magic bytes), whatever the server's Content-Type said. */
