@@ -137,9 +137,9 @@ export interface DownloadPolicy {
 export async function checkDownloadHost(url: URL, policy: DownloadPolicy): Promise<void> {
   const hostname = url.hostname.toLowerCase();
   const bare = hostname.replace(/^\[|\]$/g, '');
+  // A name is resolved even when allow-listed: a pinning lookup (node entry) must see every host.
+  const addresses = parseIp(hostname) ? [bare] : policy.lookup ? await resolve(policy.lookup, bare) : scopeOfHost(hostname) ? [bare] : [];
   if (policy.allowHosts.some((entry) => entry.toLowerCase() === hostname || entry.toLowerCase() === bare)) return;
-  const literal = scopeOfHost(hostname);
-  const addresses = literal !== undefined ? [bare] : policy.lookup ? await resolve(policy.lookup, bare) : [];
   for (const address of addresses) {
     const ip = parseIp(address);
     const scope = ip ? addressScope(ip) : (scopeOfHost(address) ?? 'public');

@@ -15,7 +15,10 @@ import { download } from './download.ts';
 import type { DownloadOptions, HostLookup } from './download-policy.ts';
 import { PictorError } from './errors.ts';
 import { extensionFor, mediaTypeForExtension } from './image-type.ts';
+import { createPinnedResolver } from './pinned-fetch.ts';
 import type { GeneratedImage, ImageResult } from './types.ts';
+
+export { createPinnedResolver, type PinnedResolver } from './pinned-fetch.ts';
 
 export interface SavedImage {
   readonly path: string;
@@ -36,11 +39,19 @@ export type SaveImageOptions = DownloadOptions & {
 /**
  * Downloads one image and writes it to a new file. `target` is a file path, or a directory
  * (existing, or ending in '/') in which `name` plus the right extension is used. The download
- * checks resolved addresses with node:dns unless `lookup` is given.
+ * checks every address a host name resolves to (node:dns, or `lookup`) and connects only to
+ * those addresses (see pinned-fetch.ts), unless a `fetch` is given.
  */
 export async function saveImage(image: GeneratedImage | string, target: string, options: SaveImageOptions = {}): Promise<SavedImage> {
   const { name, ...downloadOptions } = options;
-  const { bytes, mediaType } = await download(image, { ...downloadOptions, lookup: downloadOptions.lookup ?? nodeLookup });
+  // Connections go only to the addresses the policy checked (no DNS rebinding), unless the
+  // caller brings their own fetch.
+  const pinned = downloadOptions.fetch ? undefined : createPinnedResolver(downloadOptions.lookup ?? nodeLookup);
+  const { bytes, mediaType } = await download(image, {
+    ...downloadOptions,
+    lookup: pinned?.lookup ?? downloadOptions.lookup ?? nodeLookup,
+    ...(pinned ? { fetch: pinned.fetch } : {}),
+  });
   const urls = [typeof image === 'string' ? image : image.url];
   const intoDirectory = await isDirectory(target);
   const path = intoDirectory

@@ -122,6 +122,25 @@ describe('saveResult with a hostile result', () => {
     expect(error).toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('loopback') });
   });
 
+  it('connects only to the address the policy checked (no second DNS answer: no rebinding)', async () => {
+    const port = new URL(server.url).port;
+    let calls = 0;
+    // A name no real DNS knows: the download can only succeed through the pinned answer.
+    const lookup = async () => (++calls === 1 ? ['127.0.0.1'] : ['169.254.169.254']);
+    const saved = await saveImage(`http://images.pinned.test:${port}/a.png`, join(dir, 'pinned'), { lookup, allowHosts: ['127.0.0.1'] });
+    expect(saved.mediaType).toBe('image/png');
+    expect(calls).toBe(1);
+    // The same name answered with the metadata address is refused before any connection.
+    const error = await failure(saveImage(`http://images.pinned.test:${port}/a.png`, join(dir, 'pinned2'), { lookup, allowHosts: ['127.0.0.1'] }));
+    expect(error.message).toContain('resolves to 169.254.169.254');
+  });
+
+  it('resolves and pins localhost too', async () => {
+    const port = new URL(server.url).port;
+    await expect(saveImage(`http://localhost:${port}/a.png`, join(dir, 'localhost'), local)).resolves.toMatchObject({ mediaType: 'image/png' });
+    await expect(failure(saveImage(`http://localhost:${port}/a.png`, join(dir, 'localhost2')))).resolves.toMatchObject({ message: expect.stringContaining('loopback') });
+  });
+
   it('builds local_io errors from anything thrown', () => {
     expect(localIoError('/x', new Error('boom'))).toMatchObject({ kind: 'local_io', details: { path: '/x', code: 'EUNKNOWN', urls: [] } });
   });
