@@ -117,7 +117,7 @@ export class Redactor {
       // The forms a key takes when a provider echoes it inside JSON or a URL.
       forms.add(secret);
       forms.add(JSON.stringify(secret).slice(1, -1));
-      forms.add(encodeURIComponent(secret));
+      forms.add(urlEncoded(secret));
     }
     // Longest first, so that a key containing another is removed whole.
     this.#secrets = [...forms].sort((a, b) => b.length - a.length);
@@ -172,6 +172,15 @@ export class Redactor {
       plain = copy;
     }
     return plain;
+  }
+}
+
+/** encodeURIComponent, which throws on a lone surrogate (a garbage key must not crash construction). */
+function urlEncoded(secret: string): string {
+  try {
+    return encodeURIComponent(secret);
+  } catch {
+    return secret;
   }
 }
 

@@ -24,6 +24,8 @@ describe('Redactor (scoped to one provider)', () => {
     expect(zai.text('key zk12 echoed')).toBe(`key ${REDACTED} echoed`);
     expect(novita.text('key zk12 echoed')).toBe('key zk12 echoed');
     expect(new Redactor([undefined, '']).text('unchanged')).toBe('unchanged');
+    // A key with a lone surrogate (not URL-encodable) is still a key, not a crash.
+    expect(new Redactor(['ab\uD800cd']).text('x ab\uD800cd')).toBe(`x ${REDACTED}`);
   });
 
   it('removes the JSON-escaped and URL-encoded forms of a key', () => {
