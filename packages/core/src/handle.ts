@@ -76,10 +76,20 @@ export const TaskHandleSchema = z
     if (result.model !== handle.model) ctx.addIssue({ code: 'custom', path: ['result', 'model'], message: `must be the handle's model "${handle.model}"` });
   });
 
+/** A sync handle carries its result, whose images may be data: URLs (the mock's): a few MiB at most. */
+export const MAX_HANDLE_JSON_LENGTH = 64 * 1024 * 1024;
+
 /** Parses a handle from an object or a JSON string; anything off is an invalid_request naming the field. */
 export function parseTaskHandle(input: unknown): TaskHandle {
   let value = input;
   if (typeof input === 'string') {
+    if (input.length > MAX_HANDLE_JSON_LENGTH) {
+      throw new PictorError({
+        kind: 'invalid_request',
+        retryable: false,
+        message: `The task handle is ${input.length} characters, more than a handle can be (${MAX_HANDLE_JSON_LENGTH}): not a Pictor handle`,
+      });
+    }
     try {
       value = JSON.parse(input);
     } catch (error) {

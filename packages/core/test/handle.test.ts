@@ -64,6 +64,10 @@ describe('parseTaskHandle (strict)', () => {
     expect(invalid(input).message).toMatch(field);
   });
 
+  it('refuses a handle string larger than any handle before parsing it', () => {
+    expect(invalid(' '.repeat(64 * 1024 * 1024 + 1)).message).toMatch(/more than a handle can be/);
+  });
+
   it('refuses non-JSON and non-objects', () => {
     expect(invalid('{oops').message).toMatch(/not valid JSON/);
     expect(invalid(null).message).toMatch(/Invalid task handle/);
