@@ -147,8 +147,15 @@ export class Redactor {
       attempts: error.attempts.map((attempt) => this.error(attempt)),
       cause: this.cause(error.cause),
     });
-    // Keep where the error was raised, not where it was redacted.
-    if (error.stack) redacted.stack = this.text(error.stack);
+    // Keep where the error was raised, not where it was redacted. Lazily: formatting a stack is
+    // costly (source maps), and most errors are handled without anyone reading it.
+    let stack: string | undefined;
+    Object.defineProperty(redacted, 'stack', {
+      configurable: true,
+      enumerable: false,
+      get: () => (stack ??= this.text(error.stack ?? `${redacted.name}: ${redacted.message}`)),
+      set: (value: string) => void (stack = value),
+    });
     return redacted as E;
   }
 
