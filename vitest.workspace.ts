@@ -7,7 +7,7 @@
  */
 import { defineConfig } from 'vitest/config';
 
-const project = (dir: string, name: string, include = ['test/**/*.test.ts']) => ({
+const project = (dir: string, name: string, include = ['test/**/*.test.ts'], setupFiles: string[] = []) => ({
   resolve: { conditions: ['@pictor/source'] },
   ssr: { resolve: { conditions: ['@pictor/source'] } },
   test: {
@@ -16,6 +16,7 @@ const project = (dir: string, name: string, include = ['test/**/*.test.ts']) => 
     include,
     environment: 'node' as const,
     testTimeout: 30_000,
+    setupFiles,
   },
 });
 
@@ -32,7 +33,8 @@ export default defineConfig({
       project('packages/ai-sdk', 'ai-sdk'),
       project('examples', 'examples'),
       // Hostile servers, files and keys (issue 12): its own project so it can be run alone.
-      project('packages/pictor', 'adversarial', ['adversarial/**/*.test.ts']),
+      // Every file also asserts its process's peak RSS stayed under 300 MB.
+      project('packages/pictor', 'adversarial', ['adversarial/**/*.test.ts'], ['adversarial/peak-rss.setup.ts']),
     ],
   },
 });

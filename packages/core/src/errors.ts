@@ -21,6 +21,7 @@ export const ERROR_KINDS = [
   'task_failed',
   'invalid_response',
   'network',
+  /** A local file-system failure (saving an image): the result is fine, the disk is not. */
   'local_io',
 ] as const;
 

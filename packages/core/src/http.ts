@@ -9,7 +9,7 @@
 import type { KyInstance } from 'ky';
 import { PictorError, abortedError, type ErrorKind, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
-import { redactSecrets, redactValue, registerSecret } from './redact.ts';
+import { Redactor, redactSecrets, redactValue } from './redact.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import type { ProviderClientOptions } from './types.ts';
 
@@ -61,6 +61,8 @@ export interface HttpResponse {
 export interface HttpClient {
   readonly provider: string;
   readonly baseURL: string;
+  /** Removes this client's key from anything it lets out; pass it to createProvider's defaults. */
+  readonly redactor: Redactor;
   get(path: string, request?: HttpRequest): Promise<HttpResponse>;
   post(path: string, request?: HttpRequest): Promise<HttpResponse>;
 }
@@ -82,7 +84,7 @@ const NOT_SENT_CODES = new Set([
 ]);
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  registerSecret(options.apiKey);
+  const redactor = new Redactor([options.apiKey]);
   const baseURL = options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`;
   let instance: KyInstance | undefined;
   const client = async (): Promise<KyInstance> => {
@@ -153,11 +155,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { status: response.status, data, headers: response.headers, requestId };
   };
 
+  // Every error leaves through the client's own redactor: the key is removed from messages,
+  // bodies and object keys, and causes (a SyntaxError quoting the body) become plain copies.
+  const redacted = (error: unknown): never => {
+    throw redactor.error(error);
+  };
   return {
     provider: options.provider,
     baseURL,
-    get: (path, request) => send('get', path, request),
-    post: (path, request) => send('post', path, request),
+    redactor,
+    get: (path, request) => send('get', path, request).catch(redacted),
+    post: (path, request) => send('post', path, request).catch(redacted),
   };
 }
 

@@ -5,18 +5,25 @@
  */
 import type { AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
 import { PictorError, abortedError, toPictorError } from './errors.ts';
+import { isLoopbackURL, markLoopbackImages } from './download-policy.ts';
 import { emit, type PictorEventListener } from './events.ts';
 import { parseTaskHandle } from './handle.ts';
 import { pollUntilDone, type PollOptions } from './poll.ts';
 import { estimateCost, findModel, prepareRequest, type PreparedRequest } from './prepare.ts';
 import type { ImageRequest } from './request.ts';
+import type { Redactor } from './redact.ts';
 import { withRetry, type RetryContext, type RetryOptions } from './retry.ts';
+import { isoAfter } from './time.ts';
 import type { CallOptions, GeneratedImage, ImageProvider, ImageResult, ModelSpec, TaskHandle, TaskStatus, WaitOptions } from './types.ts';
 
 export interface ProviderDefaults {
   readonly retry?: RetryOptions | undefined;
   readonly poll?: PollOptions | undefined;
   readonly strict?: boolean | undefined;
+  /** Removes this provider's key from every error it lets out (an HTTP adapter passes `http.redactor`). */
+  readonly redactor?: Redactor | undefined;
+  /** The provider's base URL: when it is loopback, its images may be downloaded from loopback. */
+  readonly baseURL?: string | undefined;
 }
 
 export function createProvider<ProviderOptions = Record<string, unknown>>(
@@ -24,6 +31,13 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
   defaults: ProviderDefaults = {},
 ): ImageProvider {
   const id = adapter.id;
+  const redact = (error: PictorError): PictorError => (defaults.redactor ? defaults.redactor.error(error) : error);
+  // Images of a provider on loopback (the emulator) may be downloaded from loopback: see download-policy.ts.
+  const local = isLoopbackURL(defaults.baseURL);
+  const marked = (result: ImageResult): ImageResult => {
+    if (local) markLoopbackImages(result.images);
+    return result;
+  };
 
   const retryFor = (options: CallOptions | undefined): RetryOptions => ({
     submit: { ...defaults.retry?.submit, ...options?.retry?.submit },
@@ -117,7 +131,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
   });
 
   async function readOnce(handle: TaskHandle, spec: ModelSpec, context: RetryContext, reads: number): Promise<TaskStatus> {
-    if (handle.result) return { state: 'succeeded', result: handle.result };
+    if (handle.result) return { state: 'succeeded', result: marked(handle.result) };
     const readStatus = adapter.readStatus;
     if (!readStatus) throw missing('readStatus', handle.model);
     const outcome = await withRetry((attempt) => readStatus(handle, { signal: context.signal, attempt }), context);
@@ -156,8 +170,8 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
       throw invalid(`${id} answered success with no images for ${handle.model}: treated as a failure`, handle);
     }
     const createdAt = output.createdAt ?? new Date().toISOString();
-    const ttlExpiry =
-      spec.urlTtlMs !== undefined ? new Date(Date.parse(createdAt) + spec.urlTtlMs).toISOString() : undefined;
+    // An unusable createdAt or TTL leaves the expiry unknown rather than throwing "Invalid time value".
+    const ttlExpiry = spec.urlTtlMs !== undefined ? isoAfter(createdAt, spec.urlTtlMs) : undefined;
     const images: GeneratedImage[] = output.images.map((image) => ({
       url: image.url,
       mediaType: image.mediaType ?? guessMediaType(image.url),
@@ -165,7 +179,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
       height: handle.size.height,
       expiresAt: image.expiresAt ?? ttlExpiry,
     }));
-    return {
+    return marked({
       provider: id,
       model: handle.model,
       images,
@@ -184,12 +198,12 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
         attempts: counts.attempts,
       },
       raw: output.raw,
-    };
+    });
   }
 
   async function waitFor(handle: TaskHandle, options: WaitOptions | undefined, submitAttempts: number): Promise<ImageResult> {
     const spec = specFor(handle);
-    if (handle.result) return handle.result;
+    if (handle.result) return marked(handle.result);
     const listener: PictorEventListener | undefined = options?.onEvent;
     const elapsedMs = Math.max(0, Date.now() - Date.parse(handle.submittedAt));
     const context = statusContext(handle, options);
@@ -250,7 +264,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
 
   /** Normalises a call's failure and emits 'failed' once; the caller rethrows it. */
   const failed = (options: CallOptions | undefined, model: string, error: unknown): PictorError => {
-    const pictorError = options?.signal?.aborted ? abortedError(options.signal, id, (error as PictorError)?.handle) : toPictorError(error, id);
+    const pictorError = redact(options?.signal?.aborted ? abortedError(options.signal, id, (error as PictorError)?.handle) : toPictorError(error, id));
     if (options?.onEvent) emit(options.onEvent, { type: 'failed', provider: id, model, error: pictorError });
     return pictorError;
   };
@@ -284,7 +298,8 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
     async status(input, options) {
       try {
         const handle = parseTaskHandle(input);
-        return await readOnce(handle, specFor(handle), statusContext(handle, options), 1);
+        const status = await readOnce(handle, specFor(handle), statusContext(handle, options), 1);
+        return status.error ? { ...status, error: redact(status.error) } : status;
       } catch (error) {
         throw failed(options, (input as TaskHandle)?.model ?? 'unknown', error);
       }

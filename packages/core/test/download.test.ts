@@ -11,6 +11,8 @@ let server: LocalServer;
 let other: LocalServer;
 const seenAuth: (string | undefined)[] = [];
 let dir: string;
+/** The test servers are on loopback, which downloads refuse unless allowed. */
+const local = { allowLoopback: true } as const;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pictor-dl-'));
@@ -68,7 +70,7 @@ async function failure(promise: Promise<unknown>): Promise<PictorError> {
 
 describe('download guards', () => {
   it('fetches image bytes', async () => {
-    const image = await download(`${server.url}/ok.png`);
+    const image = await download(`${server.url}/ok.png`, local);
     expect(image.mediaType).toBe('image/png');
     expect(image.bytes).toEqual(PNG);
   });
@@ -90,9 +92,9 @@ describe('download guards', () => {
   );
 
   it('refuses wrong content types and oversized bodies', async () => {
-    expect((await failure(download(`${server.url}/html`))).message).toContain('text/html');
-    expect((await failure(download(`${server.url}/big`, { maxBytes: 1000 }))).message).toContain('1000-byte limit');
-    expect((await failure(download(`${server.url}/chunked-big`, { maxBytes: 1000 }))).message).toContain('1000-byte limit');
+    expect((await failure(download(`${server.url}/html`, local))).message).toContain('text/html');
+    expect((await failure(download(`${server.url}/big`, { ...local, maxBytes: 1000 }))).message).toContain('1000-byte limit');
+    expect((await failure(download(`${server.url}/chunked-big`, { ...local, maxBytes: 1000 }))).message).toContain('1000-byte limit');
     expect((await failure(download('data:image/png;base64,AAAAAAAA', { maxBytes: 2 }))).message).toContain('limit');
   });
 
@@ -103,21 +105,21 @@ describe('download guards', () => {
   });
 
   it('maps expired URLs and server errors', async () => {
-    expect(await failure(download(`${server.url}/expired`))).toMatchObject({ kind: 'not_found', status: 403 });
-    expect(await failure(download(`${server.url}/broken`))).toMatchObject({ kind: 'provider_unavailable', status: 502 });
+    expect(await failure(download(`${server.url}/expired`, local))).toMatchObject({ kind: 'not_found', status: 403 });
+    expect(await failure(download(`${server.url}/broken`, local))).toMatchObject({ kind: 'provider_unavailable', status: 502 });
   });
 
   it('enforces the timeout and honours an abort', async () => {
-    expect((await failure(download(`${server.url}/slow`, { timeoutMs: 50 }))).kind).toBe('timeout');
+    expect((await failure(download(`${server.url}/slow`, { ...local, timeoutMs: 50 }))).kind).toBe('timeout');
     const controller = new AbortController();
-    const pending = download(`${server.url}/slow`, { signal: controller.signal });
+    const pending = download(`${server.url}/slow`, { ...local, signal: controller.signal });
     controller.abort();
     expect((await failure(pending)).kind).toBe('aborted');
   });
 
   it('follows redirects to another host without any credentials', async () => {
     seenAuth.length = 0;
-    const image = await download(`${server.url}/redirect`);
+    const image = await download(`${server.url}/redirect`, local);
     expect(image.bytes).toEqual(PNG);
     expect(seenAuth).toEqual([undefined, undefined]);
   });
@@ -125,7 +127,7 @@ describe('download guards', () => {
   it('reports network failures as network errors', async () => {
     const closed = await startLocalServer(() => undefined);
     await closed.close();
-    expect((await failure(download(`${closed.url}/x.png`))).kind).toBe('network');
+    expect((await failure(download(`${closed.url}/x.png`, local))).kind).toBe('network');
   });
 
   it('maps media types to file extensions', () => {
@@ -138,17 +140,17 @@ describe('download guards', () => {
 
 describe('node entry', () => {
   it('saves an image to a file path, adding the extension when missing', async () => {
-    const saved = await saveImage(`${server.url}/ok.png`, join(dir, 'sub', 'picture'));
+    const saved = await saveImage(`${server.url}/ok.png`, join(dir, 'sub', 'picture'), local);
     expect(saved).toMatchObject({ path: join(dir, 'sub', 'picture.png'), bytes: PNG.length, mediaType: 'image/png' });
     expect(new Uint8Array(await readFile(saved.path))).toEqual(PNG);
-    const exact = await saveImage(`${server.url}/ok.png`, join(dir, 'exact.bin'));
+    const exact = await saveImage(`${server.url}/ok.png`, join(dir, 'exact.bin'), local);
     expect(exact.path).toBe(join(dir, 'exact.bin'));
   });
 
   it('saves every image of a result into a directory', async () => {
     const image = { url: `${server.url}/ok.png`, mediaType: 'image/png', width: 1, height: 1, expiresAt: undefined };
     const result = { provider: 'zai', model: 'glm-image', taskId: 'task/1', images: [image, image] } as unknown as ImageResult;
-    const saved = await saveResult(result, join(dir, 'many'));
+    const saved = await saveResult(result, join(dir, 'many'), local);
     expect(saved.map((s) => s.path)).toEqual([join(dir, 'many', 'zai-glm-image-task_1-1.png'), join(dir, 'many', 'zai-glm-image-task_1-2.png')]);
   });
 });

@@ -2,13 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   ERROR_KINDS,
   PictorError,
-  REDACTED,
   abortedError,
   isAbortError,
   isPictorError,
-  redactSecrets,
-  redactValue,
-  registerSecret,
   toPictorError,
 } from '../src/index.ts';
 
@@ -53,32 +49,5 @@ describe('PictorError', () => {
     expect(isAbortError(error)).toBe(true);
     const timedOut = abortedError(AbortSignal.abort(new DOMException('late', 'TimeoutError')));
     expect(timedOut.kind).toBe('timeout');
-  });
-});
-
-describe('redaction', () => {
-  it('removes registered keys and key-like strings from messages', () => {
-    registerSecret('my-very-secret-key-123');
-    const error = new PictorError({ kind: 'authentication', message: 'bad key my-very-secret-key-123 in request' });
-    expect(error.message).not.toContain('my-very-secret-key-123');
-    expect(error.message).toContain(REDACTED);
-    expect(redactSecrets('Authorization: Bearer abcdefghijklmnop')).not.toContain('abcdefghijklmnop');
-    expect(redactSecrets('{"authorization":"Bearer zzzzzzzzzzzz"}')).not.toContain('zzzzzzzzzzzz');
-    expect(redactSecrets('key sk-ABCDEFGHIJKLMNOPQRSTUV')).not.toContain('ABCDEFGHIJKLMNOPQRSTUV');
-    expect(redactSecrets('https://x/y?api_key=secretvalue&a=1')).toBe(`https://x/y?api_key=${REDACTED}&a=1`);
-    expect(redactSecrets('0123456789abcdef0123456789abcdef.AbCdEfGhIjKlMnOpQr')).toBe(REDACTED);
-    expect(redactSecrets('nothing to hide here')).toBe('nothing to hide here');
-  });
-
-  it('ignores short secrets rather than mangling text', () => {
-    registerSecret('abc');
-    expect(redactSecrets('abc def')).toBe('abc def');
-  });
-
-  it('redacts nested values and credential fields', () => {
-    registerSecret('nested-secret-value-1');
-    expect(
-      redactValue({ a: ['nested-secret-value-1'], authorization: 'x', n: 1, deep: { apiKey: 'y', ok: true } }),
-    ).toEqual({ a: [REDACTED], authorization: REDACTED, n: 1, deep: { apiKey: REDACTED, ok: true } });
   });
 });

@@ -115,3 +115,16 @@ describe('sleep', () => {
     await expect(sleep(10, AbortSignal.abort())).rejects.toMatchObject({ kind: 'aborted' });
   });
 });
+
+describe('epoch times from provider bodies', () => {
+  it('gives ISO strings for sane values and undefined for absurd ones, never a RangeError', async () => {
+    const { isoFromEpochMs, isoFromEpochSeconds, isoAfter } = await import('../src/index.ts');
+    expect(isoFromEpochSeconds(1_700_000_000)).toBe('2023-11-14T22:13:20.000Z');
+    for (const bad of [1e300, -5, 0, Number.NaN, Number.POSITIVE_INFINITY, 9e15, undefined]) expect(isoFromEpochSeconds(bad)).toBeUndefined();
+    expect(isoFromEpochMs(253_402_300_799_999)).toBe('9999-12-31T23:59:59.999Z');
+    expect(isoFromEpochMs(253_402_300_800_000)).toBeUndefined();
+    expect(isoAfter('2026-01-01T00:00:00.000Z', 1000)).toBe('2026-01-01T00:00:01.000Z');
+    expect(isoAfter('not a date', 1000)).toBeUndefined();
+    expect(isoAfter('2026-01-01T00:00:00.000Z', 1e20)).toBeUndefined();
+  });
+});

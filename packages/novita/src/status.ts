@@ -2,7 +2,7 @@
  * One task-result body to an AdapterStatus. Shared by polling and by the
  * webhook helper, whose payload is the same document.
  */
-import { PictorError, type AdapterImage, type AdapterStatus } from '@pictor/core';
+import { PictorError, isoFromEpochMs, type AdapterImage, type AdapterStatus } from '@pictor/core';
 import type { TaskResultBody } from './wire.ts';
 
 const MEDIA_TYPES: Readonly<Record<string, string>> = { jpeg: 'image/jpeg', jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
@@ -53,7 +53,8 @@ function toImages(body: TaskResultBody, now: number): AdapterImage[] {
         url: image.image_url,
         mediaType: image.image_type ? (MEDIA_TYPES[image.image_type.toLowerCase()] ?? `image/${image.image_type.toLowerCase()}`) : undefined,
         // Presigned URL: valid for image_url_ttl seconds from now (typically 3600).
-        expiresAt: ttl !== undefined && ttl > 0 ? new Date(now + ttl * 1000).toISOString() : undefined,
+        // An absurd TTL (1e20 s) leaves the expiry unknown instead of "Invalid time value".
+        expiresAt: ttl !== undefined && ttl > 0 ? isoFromEpochMs(now + ttl * 1000) : undefined,
       },
     ];
   });

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { FIXTURE_SOURCES, bundledFixture, bundledFixtureNames, findSecrets, parseFixture, record, recordScenarios, replay, resetReplay, scrubFixture, startEmulator, type Fixture } from '../src/index.ts';
@@ -161,6 +164,63 @@ describe('recordScenarios', () => {
       expect(JSON.stringify([...fixtures.values()])).not.toContain(key);
     } finally {
       await emulator.close();
+    }
+  });
+});
+
+describe('recording compressed and echoing bodies', () => {
+  const key = 'gzip-secret-key-0123456789';
+  const body = { error: { message: `invalid Authorization: Bearer ${key}` }, [key]: 'used as an object key' };
+
+  it('decodes a gzip body (hex chunks in nock) before scrubbing it', () => {
+    const hex = gzipSync(JSON.stringify(body)).toString('hex');
+    const recorded: Fixture = {
+      ...fixture,
+      interactions: [{ scope: 'https://api.example.test:443', method: 'GET', path: '/x', status: 500, response: [hex.slice(0, 20), hex.slice(20)], rawHeaders: ['Content-Encoding', 'gzip', 'Content-Length', '99', 'X-Ok', '1'] }],
+    };
+    const clean = scrubFixture(recorded, [key]);
+    const text = JSON.stringify(clean);
+    expect(text).not.toContain(key);
+    expect(clean.interactions[0]!.response).toEqual({ error: { message: 'invalid Authorization: [REDACTED]' }, '[REDACTED]': 'used as an object key' });
+    expect(clean.interactions[0]!.rawHeaders).toEqual({ 'x-ok': '1' });
+    expect(findSecrets(text, [key])).toEqual([]);
+  });
+
+  it('decodes a binary (hex) body that is really text, and leaves real binary alone', () => {
+    const asHex = Buffer.from(`echo ${key}`).toString('hex');
+    const image = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe]).toString('hex');
+    const clean = scrubFixture(
+      { ...fixture, interactions: [{ scope: 'https://a.test:443', method: 'GET', path: '/t', status: 200, response: asHex, responseIsBinary: true }, { scope: 'https://a.test:443', method: 'GET', path: '/i', status: 200, response: image, responseIsBinary: true }] },
+      [key],
+    );
+    expect(clean.interactions[0]!.response).toBe('echo [REDACTED]');
+    expect(clean.interactions[1]!.response).toBe(image);
+  });
+
+  it('refuses a recorded gzip bomb instead of inflating it', () => {
+    const bomb = gzipSync(Buffer.alloc(60 * 1024 * 1024)).toString('hex');
+    const recorded: Fixture = { ...fixture, interactions: [{ scope: 'https://a.test:443', method: 'GET', path: '/b', status: 200, response: [bomb], rawHeaders: { 'content-encoding': 'gzip' } }] };
+    expect(() => scrubFixture(recorded)).toThrow(/buffer|length|memory/i);
+  });
+
+  it('accepts a correctly scrubbed fixture ("Bearer [REDACTED]") and still flags a live bearer token', () => {
+    expect(findSecrets(JSON.stringify({ h: 'Authorization: Bearer [REDACTED]', b: 'bearer [REDACTED]' }))).toEqual([]);
+    expect(findSecrets('Authorization: Bearer abcdefghijklmnop')).toEqual(['key-like string']);
+  });
+
+  it('recordScenarios keeps a live gzip response that echoes the key, scrubbed', async () => {
+    const server = createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(JSON.stringify(body))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const fixtures = await recordScenarios([{ name: 'echo', scenario: 'a gzip error body echoing the key', run: () => fetch(url, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.text()) }], [key]);
+      const text = JSON.stringify([...fixtures.values()]);
+      expect(text).not.toContain(key);
+      expect(text).toContain('[REDACTED]');
+      expect(fixtures.get('echo')!.interactions[0]!.response).toMatchObject({ error: { message: expect.stringContaining('[REDACTED]') } });
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

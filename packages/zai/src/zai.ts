@@ -6,6 +6,7 @@ import {
   PictorError,
   createHttpClient,
   createProvider,
+  isoFromEpochSeconds,
   parseFactoryOptions,
   providerClientOptionsSchema,
   readEnv,
@@ -106,7 +107,8 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
       return {
         images: toImages(parsed.data),
         requestId: parsed.request_id ?? parsed.id ?? response.requestId,
-        createdAt: parsed.created !== undefined && parsed.created > 0 ? new Date(parsed.created * 1000).toISOString() : undefined,
+        // An absurd `created` (1e300) falls back to the receive time instead of "Invalid time value".
+        createdAt: isoFromEpochSeconds(parsed.created),
         contentFilter: parsed.content_filter,
         raw: response.data,
       };
@@ -168,7 +170,7 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
     },
   };
 
-  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict });
+  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict, redactor: http.redactor, baseURL: http.baseURL });
 }
 
 function toImages(entries: readonly { url?: string | undefined; b64_json?: string | undefined }[] | undefined) {

@@ -4,6 +4,8 @@
  * Committed fixtures are scanned for key-like strings (run in CI as a test).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +56,8 @@ describe('no API key in any error, result or event', () => {
 
   it.each(['reset', 'malformed', 'task_failed', 'never_finish', 'slow'] as const)('%s', async (type) => {
     for (const [id, provider] of providers()) {
-      emulator.setFaults([{ type, delayMs: 500, code: `failed for ${ZAI_KEY}` }]);
+      // Each provider echoes the key it was sent (its redactor knows that key, not the other's).
+      emulator.setFaults([{ type, delayMs: 500, code: `failed for ${id === 'zai' ? ZAI_KEY : NOVITA_KEY}` }]);
       const { events, listener } = collectEvents();
       const outcome = await provider.generate({ model: 'glm-image', prompt: 'p' }, { ...fast, onEvent: listener }).catch((e: unknown) => e);
       assertClean(outcome instanceof Error ? { message: outcome.message, stack: outcome.stack, json: (outcome as PictorError).toJSON?.() } : outcome, `${id} ${type}`);
@@ -75,6 +78,75 @@ describe('no API key in any error, result or event', () => {
     const [[, zai], [, novita]] = providers() as [[string, ImageProvider], [string, ImageProvider]];
     const error = await failover([{ provider: zai, model: 'glm-image' }, { provider: novita, model: 'glm-image' }]).generate({ prompt: 'p' }, fast).catch((e: unknown) => e);
     assertClean((error as PictorError).toJSON(), 'aggregate');
+  });
+});
+
+describe('no API key from a hostile server\'s body (issue 12, item 4)', () => {
+  let server: Server;
+  let baseURL = '';
+  let answer: (res: ServerResponse) => void = (res) => res.end();
+  beforeAll(async () => {
+    server = createServer((_req, res) => answer(res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const json = (status: number, body: string) => (res: ServerResponse) => void res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+  const call = (apiKey: string) =>
+    createZai({ apiKey, baseURL }).generate({ model: 'glm-image', mode: 'sync', prompt: 'p' }, { retry: { submit: { retries: 0 } } }).catch((e: unknown) => e as PictorError);
+  const clean = (error: unknown, key: string) => {
+    for (const text of [(error as Error).message, (error as Error).stack, JSON.stringify((error as PictorError).toJSON()), inspect(error, { depth: 20 })]) {
+      expect(text).not.toContain(key);
+    }
+  };
+
+  it('a 200 that is not JSON but quotes the key: the SyntaxError cause is replaced', async () => {
+    answer = json(200, `{"echo": "Bearer ${ZAI_KEY}", broken`);
+    const error = await call(ZAI_KEY);
+    expect(error).toMatchObject({ kind: 'invalid_response' });
+    expect((error as PictorError).cause).toBeInstanceOf(Error);
+    clean(error, ZAI_KEY);
+  });
+
+  it('an error body using the key as an object key', async () => {
+    answer = json(401, JSON.stringify({ error: { code: '1000', message: 'bad key' }, [ZAI_KEY]: { [ZAI_KEY]: 'invalid' } }));
+    const error = await call(ZAI_KEY);
+    expect(error).toMatchObject({ kind: 'authentication' });
+    clean(error, ZAI_KEY);
+  });
+
+  it('a key shorter than 8 characters is redacted too', async () => {
+    answer = json(400, JSON.stringify({ error: { code: '1214', message: 'key k3y!Z is not valid here' } }));
+    const error = await call('k3y!Z');
+    expect((error as PictorError).message).toContain('[REDACTED]');
+    clean(error, 'k3y!Z');
+  });
+
+  it('a key containing CR/LF (quoted by the header error) appears nowhere', async () => {
+    const key = 'crlf-key-0123\r\nX-Injected: 1';
+    answer = json(200, '{}');
+    // Refused at construction or at call time, depending on where the header check runs: never leaked.
+    const error = await (async () => call(key))().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PictorError);
+    clean(error, key);
+    clean(error, 'crlf-key-0123');
+  });
+
+  it('a 100k-deep error body on a 500 stays a retryable provider_unavailable (no stack overflow)', async () => {
+    answer = json(500, `${'{"e":'.repeat(100_000)}"${ZAI_KEY}"${'}'.repeat(100_000)}`);
+    const error = await call(ZAI_KEY);
+    expect(error).toMatchObject({ kind: 'provider_unavailable', retryable: true, status: 500 });
+    clean(error, ZAI_KEY);
+  });
+
+  it('a key lives in its provider\'s redactor, not in a process-wide registry that only grows', async () => {
+    const { redactSecrets } = await import('../../src/index.ts');
+    const probe = 'registry-probe-key-1';
+    createZai({ apiKey: probe, baseURL });
+    expect(redactSecrets(`x ${probe}`)).toBe(`x ${probe}`);
   });
 });
 
