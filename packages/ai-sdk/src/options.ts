@@ -20,6 +20,7 @@ const pollSchema = z
     timeoutMs: z.number().int().positive(),
     etaMarginMs: z.number().min(0),
     maxEtaWaitMs: z.number().min(0),
+    typicalDurationMs: z.number().positive(),
   })
   .partial()
   .strict();
