@@ -215,7 +215,7 @@ describe('paid results are never lost', () => {
   it('a failed save prints the handle and image URLs, exits 12, and wait saves them without a second submit', async () => {
     const run = await pictor(['generate', 'paid once', '--config', 'paid.json', '--out', 'blocker/fox.png']);
     expect(run.code).toBe(12);
-    expect(run.stderr).toMatch(/^pictor: local_io: could not save the images: E[A-Z]+: .* — check that the --out folder exists/m);
+    expect(run.stderr).toMatch(/^pictor: local_io: Cannot write .*blocker \(E[A-Z]+\): a file with that name is in the way of the folder.* — check that the --out folder exists/m);
     const handle = JSON.parse(run.stdout) as TaskHandle;
     expect(handle).toMatchObject({ provider: 'zai', model: 'glm-image' });
     expect(run.stderr).toContain(`task ${handle.taskId} finished and was paid for`);

@@ -139,14 +139,16 @@ async function makeDirectory(directory: string, urls: readonly string[]): Promis
   try {
     await mkdir(directory, { recursive: true });
   } catch (error) {
-    throw localIoError(directory, error, urls);
+    // mkdir says EEXIST when a *file* stands where a folder is needed: not an overwrite refusal.
+    const inTheWay = (error as NodeJS.ErrnoException)?.code === 'EEXIST' ? 'a file with that name is in the way of the folder' : undefined;
+    throw localIoError(directory, error, urls, inTheWay);
   }
 }
 
 /** A file-system failure: names the path and the OS code; the images stay reachable by URL. */
-export function localIoError(path: string, error: unknown, urls: readonly string[] = []): PictorError {
+export function localIoError(path: string, error: unknown, urls: readonly string[] = [], why?: string): PictorError {
   const code = (error as NodeJS.ErrnoException)?.code ?? 'EUNKNOWN';
-  const reason = code === 'EEXIST' ? 'it already exists and is never overwritten' : ((error as Error)?.message ?? String(error));
+  const reason = why ?? (code === 'EEXIST' ? 'it already exists and is never overwritten' : ((error as Error)?.message ?? String(error)));
   return new PictorError({
     kind: 'local_io',
     retryable: false,

@@ -99,7 +99,7 @@ describe('download guards', () => {
   });
 
   it('refuses on the declared Content-Length before reading the body', async () => {
-    const error = await failure(download(`${server.url}/declared-huge`, { maxBytes: 1000, timeoutMs: 10_000 }));
+    const error = await failure(download(`${server.url}/declared-huge`, { ...local, maxBytes: 1000, timeoutMs: 10_000 }));
     expect(error.kind).toBe('invalid_response');
     expect(error.message).toContain('1000-byte limit (5000000 bytes)');
   });
