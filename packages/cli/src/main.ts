@@ -9,6 +9,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   PictorError,
   createImageClient,
+  formatCost,
   defaultClientConfig,
   describeRule,
   formatSize,
@@ -258,6 +259,7 @@ async function deliver(result: ImageResult, values: { out?: string | undefined; 
     for (const file of saved) io.stdout.write(`${file.path}\n`);
   }
   for (const warning of result.warnings) io.stderr.write(`pictor: warning: ${warning.message}\n`);
+  if (!values.json) io.stderr.write(`pictor: cost ${formatCost(result.cost)}\n`);
   return 0;
 }
 

@@ -22,12 +22,16 @@ export type PictorEvent =
       readonly etaMs?: number | undefined;
       /** Status reads made so far for this task in this call. */
       readonly statusRequests: number;
+      /** How long this read took in ms, retries included (tracers time each read with it). */
+      readonly durationMs: number;
     })
   | (EventBase & {
       readonly type: 'retry';
       readonly stage: 'submit' | 'status';
       readonly attempt: number;
       readonly delayMs: number;
+      /** How long the failed attempt took, in ms. */
+      readonly durationMs: number;
       readonly error: PictorError;
     })
   | (EventBase & {

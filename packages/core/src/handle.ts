@@ -8,6 +8,9 @@ import { PictorError } from './errors.ts';
 import { zodError } from './request.ts';
 import type { TaskHandle } from './types.ts';
 
+/** W3C trace context `traceparent`: version-traceid-parentid-flags, lowercase hex. */
+export const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+
 const SizeSchema = z.object({ width: z.number().int().positive(), height: z.number().int().positive() });
 
 export const TaskHandleSchema = z.looseObject({
@@ -23,6 +26,8 @@ export const TaskHandleSchema = z.looseObject({
   n: z.number().int().positive(),
   warnings: z.array(z.looseObject({ type: z.string(), message: z.string() })).optional(),
   result: z.looseObject({ images: z.array(z.looseObject({ url: z.string() })) }).optional(),
+  // Only for linking traces: a malformed one (a hostile or foreign file) is dropped, never fatal.
+  traceparent: z.string().regex(TRACEPARENT).optional().catch(undefined),
 });
 
 /** Parses a handle from an object or a JSON string. */

@@ -1,6 +1,7 @@
 export * from './adapter.ts';
 export * from './breaker.ts';
 export * from './client.ts';
+export * from './cost.ts';
 export * from './download.ts';
 export * from './env.ts';
 export * from './errors.ts';
@@ -11,6 +12,7 @@ export * from './http.ts';
 export * from './json.ts';
 export * from './poll.ts';
 export * from './prepare.ts';
+export * from './prices.ts';
 export * from './provider.ts';
 export * from './provider-options.ts';
 export * from './redact.ts';

@@ -4,6 +4,7 @@
  * resolves the aspect ratio, and records every setting the model can't honour
  * as a warning (or an error in strict mode). Nothing is dropped silently.
  */
+import { costOf } from './cost.ts';
 import type { z } from 'zod';
 import { PictorError } from './errors.ts';
 import { parseImageRequest, zodError, type ImageRequest, type ParsedImageRequest } from './request.ts';
@@ -139,7 +140,7 @@ export function prepareParsedRequest<ProviderOptions = Record<string, unknown>>(
   };
 }
 
-/** Cost in USD for a number of images of a model, when the model has a price. */
+/** Cost in USD for a number of images of a model at its published price, when it has one (see cost.ts). */
 export function estimateCost(spec: ModelSpec, images: number): number | undefined {
-  return spec.pricePerImageUsd === undefined ? undefined : Math.round(spec.pricePerImageUsd * images * 1e6) / 1e6;
+  return costOf(spec, images).usd;
 }

@@ -135,6 +135,7 @@ function mockModels(durationMs: number): Record<string, ModelSpec> {
   const common = {
     maxImagesPerCall: 4,
     maxPromptLength: 8000,
+    // The mock bills nothing: 0 is its real, published price (cost basis 'published'), not a missing one.
     pricePerImageUsd: 0,
     typicalDurationMs: Math.max(1, durationMs),
     supports: { seed: true, watermark: true, userId: true },
