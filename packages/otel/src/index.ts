@@ -1,0 +1,5 @@
+export * from './attributes.ts';
+export * from './call-trace.ts';
+export * from './metrics.ts';
+export * from './telemetry.ts';
+export * from './traceparent.ts';
