@@ -12,7 +12,7 @@
  *   └─ pictor.candidate novita:glm-image
  */
 import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import type { PictorError, PictorEvent, PictorEventListener, TaskHandle } from '@pictor/core';
+import { redactSecrets, type PictorError, type PictorEvent, type PictorEventListener, type TaskHandle } from '@pictor/core';
 import { ATTR, errorAttributes, handleAttributes } from './attributes.ts';
 
 interface Candidate {
@@ -117,10 +117,10 @@ export class CallTrace {
   }
 
   private failover(event: Extract<PictorEvent, { type: 'failover' }>, at: number): void {
-    this.root.addEvent('pictor.failover', { 'pictor.from': event.from, 'pictor.to': event.to ?? '', [ATTR.reason]: event.reason }, at);
+    this.root.addEvent('pictor.failover', { 'pictor.from': event.from, 'pictor.to': event.to ?? '', [ATTR.reason]: redactSecrets(event.reason) }, at);
     if (!this.routed) return;
     const candidate = this.candidateFor(event.from, event);
-    candidate.span.setAttributes({ [ATTR.candidateOutcome]: event.error ? 'failed' : 'skipped', [ATTR.reason]: event.reason });
+    candidate.span.setAttributes({ [ATTR.candidateOutcome]: event.error ? 'failed' : 'skipped', [ATTR.reason]: redactSecrets(event.reason) });
     if (event.error) failSpan(candidate.span, event.error);
     candidate.span.end(at);
     this.candidate = undefined;
@@ -153,5 +153,6 @@ export class CallTrace {
 /** Span status ERROR with the error's kind as `error.type` (OpenTelemetry's recording-errors convention). */
 export function failSpan(span: Span, error: PictorError): void {
   span.setAttributes(errorAttributes(error));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  // Pictor's messages are already scrubbed; scrubbing again costs little and a trace backend keeps what it gets.
+  span.setStatus({ code: SpanStatusCode.ERROR, message: redactSecrets(error.message) });
 }
