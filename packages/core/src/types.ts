@@ -143,7 +143,8 @@ export interface CallOptions {
   readonly strict?: boolean | undefined;
   /**
    * W3C traceparent recorded in the handle of a task this call submits (see `TaskHandle.traceparent`);
-   * set by tracing integrations such as `@pictor/otel`. Default: none.
+   * set by tracing integrations such as `@pictor/otel`.
+   * @default undefined (the handle carries none)
    */
   readonly traceparent?: string | undefined;
 }

@@ -236,3 +236,23 @@ describe('download', () => {
 function toMs([seconds, nanos]: [number, number]): number {
   return seconds * 1000 + nanos / 1e6;
 }
+
+describe('concurrent calls', () => {
+  it('keeps each call in its own tree', async () => {
+    const otel = otelHarness();
+    const mock = otel.telemetry.instrument(createMock({ durationMs: 5 }));
+    const results = await Promise.all(['one', 'two', 'three'].map((prompt) => mock.generate({ prompt, model: 'glm-image' }, fastPoll)));
+    const t = await otel.snapshot();
+    const roots = t.named('generate_content glm-image');
+    expect(roots).toHaveLength(3);
+    for (const root of roots) {
+      const taskId = root.attributes['pictor.task_id'];
+      const children = t.childrenOf(root);
+      expect(children.filter((c) => c.name === 'pictor.submit').map((c) => c.attributes['pictor.task_id'])).toEqual([taskId]);
+      const reads = children.filter((c) => c.name === 'pictor.status');
+      expect(reads.length).toBe(root.attributes['pictor.status_requests']);
+      expect(reads.every((r) => r.attributes['pictor.task_id'] === taskId)).toBe(true);
+    }
+    expect(new Set(roots.map((r) => r.attributes['pictor.task_id']))).toEqual(new Set(results.map((r) => r.taskId)));
+  });
+});
