@@ -85,7 +85,7 @@ export class CallTrace {
 
   private status(event: Extract<PictorEvent, { type: 'status' }>, at: number): void {
     this.statusReads = event.statusRequests;
-    const span = this.child('pictor.status', event, this.statusResume ?? at - event.durationMs);
+    const span = this.child('pictor.status', event, this.statusResume ?? at - (event.durationMs ?? 0));
     this.statusResume = undefined;
     span.setAttributes({
       [ATTR.taskId]: event.taskId,
@@ -98,7 +98,7 @@ export class CallTrace {
 
   /** A failed attempt that will be retried: its own span, in error, then the wait before the next. */
   private retry(event: Extract<PictorEvent, { type: 'retry' }>, at: number): void {
-    const span = this.child(event.stage === 'submit' ? 'pictor.submit' : 'pictor.status', event, at - event.durationMs);
+    const span = this.child(event.stage === 'submit' ? 'pictor.submit' : 'pictor.status', event, at - (event.durationMs ?? 0));
     span.setAttributes({ [ATTR.attempt]: event.attempt, [ATTR.retryDelayMs]: event.delayMs });
     failSpan(span, event.error);
     span.end(at);

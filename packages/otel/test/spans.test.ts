@@ -1,6 +1,8 @@
 import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createMock } from '@pictor/mock';
+import { startEmulator } from '@pictor/testing';
+import { createZai } from '@pictor/zai';
 import { PictorError, collectEvents, createImageClient, parseTaskHandle, serializeTaskHandle } from 'pictor';
 import { describe, expect, it } from 'vitest';
 import { fastPoll, otelHarness } from './harness.ts';
@@ -131,6 +133,15 @@ describe('a resumed handle', () => {
     expect(reads.every((r) => r.name === 'pictor.status' && r.attributes['pictor.task_id'] === handle.taskId)).toBe(true);
   });
 
+  it('links a wait given the handle as JSON text, as read from a file', async () => {
+    const otel = otelHarness();
+    const client = otel.telemetry.instrument(createImageClient({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } }));
+    const handle = await client.submit({ prompt: 'x' });
+    await client.wait(serializeTaskHandle(handle) as never, fastPoll);
+    const t = await otel.snapshot();
+    expect(t.one('pictor.wait glm-image').links[0]?.context.spanId).toBe(t.one('pictor.submit glm-image').spanContext().spanId);
+  });
+
   it('resumes a handle without (or with a garbled) traceparent, unlinked', async () => {
     const otel = otelHarness();
     const client = otel.telemetry.instrument(createImageClient({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } }));
@@ -221,6 +232,22 @@ describe('download', () => {
     const span = t.one('pictor.download');
     expect(span.parentSpanContext?.spanId).toBe(t.one('generate_content glm-image').spanContext().spanId);
     expect(span.attributes).toEqual({ 'pictor.download.bytes': image.bytes.byteLength, 'pictor.download.media_type': 'image/png' });
+  });
+
+  it('records the image host only, never the path or query of an http URL', async () => {
+    const emulator = await startEmulator({ imageSize: { width: 8, height: 8 } });
+    try {
+      const otel = otelHarness();
+      const zai = otel.telemetry.instrument(createZai({ apiKey: 'otelFakeKey0123456789', baseURL: emulator.zaiBaseURL }));
+      const result = await zai.generate({ prompt: 'x', model: 'cogview-4-250304' });
+      await otel.telemetry.download(result.images[0]!);
+      const t = await otel.snapshot();
+      expect(t.one('pictor.download').attributes).toMatchObject({ 'server.address': '127.0.0.1', 'pictor.download.media_type': 'image/png' });
+      const path = new URL(result.images[0]!.url).pathname;
+      expect(t.everyString().some((text) => text.includes(path))).toBe(false);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('records a refused download in error by kind', async () => {
