@@ -22,6 +22,16 @@ export function startAttributes(operation: PictorOperation, target: Target): Att
   };
 }
 
+/** What the request asks for, in the conventions' names: `n` when not 1, and the seed when given. */
+export function requestAttributes(request: ImageRequest): Attributes {
+  const n = (request as { n?: unknown })?.n;
+  const seed = (request as { seed?: unknown })?.seed;
+  return {
+    ...(typeof n === 'number' && n !== 1 ? { [ATTR.requestChoiceCount]: n } : {}),
+    ...(typeof seed === 'number' ? { [ATTR.requestSeed]: seed } : {}),
+  };
+}
+
 /** The requested provider and model: 'provider:model', a routed provider's first candidate, or the provider's own. */
 export function targetOf(provider: ImageProvider, request: ImageRequest, routed: boolean): Target {
   const requested = typeof request?.model === 'string' ? request.model : undefined;

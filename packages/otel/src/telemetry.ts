@@ -4,7 +4,7 @@
  * active context, and a listener on the call's lifecycle events adds the child spans. Only
  * `@opentelemetry/api` is used: with no SDK registered everything is a no-op.
  */
-import { SpanKind, context, metrics, trace, type Link, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { SpanKind, context, metrics, trace, type Attributes, type Link, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import {
   download as coreDownload,
   toPictorError,
@@ -22,7 +22,7 @@ import {
 import { ATTR, GENERATE_CONTENT, resultAttributes, type PictorOperation } from './attributes.ts';
 import { CallTrace, failSpan } from './call-trace.ts';
 import { PictorMetrics } from './metrics.ts';
-import { hostAttributes, isHandle, linkTo, resultOf, startAttributes, targetOf, targetOfHandle, type Target } from './targets.ts';
+import { hostAttributes, isHandle, linkTo, requestAttributes, resultOf, startAttributes, targetOf, targetOfHandle, type Target } from './targets.ts';
 import { formatTraceparent } from './traceparent.ts';
 
 export interface PictorTelemetryOptions {
@@ -50,6 +50,8 @@ interface CallSpec {
   readonly routed: boolean;
   readonly options: CallOptions | undefined;
   readonly links: Link[];
+  /** Request attributes known before the call (choice count, seed). */
+  readonly attributes?: Attributes | undefined;
 }
 
 class Telemetry implements PictorTelemetry {
@@ -71,6 +73,7 @@ class Telemetry implements PictorTelemetry {
       routed,
       options,
       links: [],
+      attributes: requestAttributes(request),
     });
     const resumed = (operation: PictorOperation, handle: TaskHandle, options: CallOptions | undefined): CallSpec => ({
       operation,
@@ -112,7 +115,7 @@ class Telemetry implements PictorTelemetry {
     const startedAt = Date.now();
     const { operation, target } = spec;
     const name = `${operation === 'generate' ? GENERATE_CONTENT : `pictor.${operation}`} ${target.model}`;
-    const span = this.tracer.startSpan(name, { kind: SpanKind.CLIENT, startTime: startedAt, attributes: startAttributes(operation, target), links: spec.links }, context.active());
+    const span = this.tracer.startSpan(name, { kind: SpanKind.CLIENT, startTime: startedAt, attributes: { ...startAttributes(operation, target), ...spec.attributes }, links: spec.links }, context.active());
     const spanContext = trace.setSpan(context.active(), span);
     const call = new CallTrace(this.tracer, span, spanContext, spec.routed, startedAt);
     // A submitted task remembers this span, so a wait resumed anywhere links back to it.

@@ -13,8 +13,13 @@ describe('metrics', () => {
     const client = otel.telemetry.instrument(
       createImageClient({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } }, prices: { 'mock:glm-image': { usdPerImage: 0.012 } } }),
     );
-    const first = await client.generate({ prompt: 'a', n: 2 }, fastPoll);
+    const first = await client.generate({ prompt: 'a', n: 2, seed: 7 }, fastPoll);
     const second = await client.generate({ prompt: 'b' }, fastPoll);
+    const calls = (await otel.snapshot()).named('generate_content glm-image');
+    expect(calls.map((s) => [s.attributes['gen_ai.request.choice.count'], s.attributes['gen_ai.request.seed']])).toEqual([
+      [2, 7],
+      [undefined, undefined],
+    ]);
 
     const labels = { 'gen_ai.provider.name': 'mock', 'gen_ai.request.model': 'glm-image', 'pictor.operation': 'generate' };
     const [generations] = await otel.points('pictor.generations');
