@@ -41,7 +41,7 @@ export function applyPrice(result: ImageResult, prices: PriceTable): ImageResult
   return { ...result, cost: costOf({}, result.cost.images, price) };
 }
 
-/** One line for people: "$0.03 (2 images at $0.015, published)" or "unknown (no price for 2 images)". */
+/** One line for people: "$0.03 (2 images at $0.015, published)", or "unknown (no published or configured price for 2 images)". */
 export function formatCost(cost: Cost): string {
   const images = `${cost.images} image${cost.images === 1 ? '' : 's'}`;
   if (cost.basis === 'unknown') return `unknown (no published or configured price for ${images})`;
