@@ -31,6 +31,7 @@ export default defineConfig({
       project('packages/pictor', 'pictor'),
       project('packages/cli', 'cli'),
       project('packages/ai-sdk', 'ai-sdk'),
+      project('packages/otel', 'otel'),
       project('examples', 'examples'),
       // Hostile servers, files and keys (issue 12): its own project so it can be run alone.
       // Every file also asserts its process's peak RSS stayed under 300 MB.

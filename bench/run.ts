@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { runFailover } from './failover.ts';
 import { runFootprint } from './footprint.ts';
 import type { Row } from './lib.ts';
+import { runOtel } from './otel.ts';
 import { runOverhead } from './overhead.ts';
 import { runOverheadAiSdk } from './overhead-ai-sdk.ts';
 import { runPolling } from './polling.ts';
@@ -38,6 +39,7 @@ await section('polling', async () => {
 await section('scale', runScale);
 await section('failover', () => runFailover(quick));
 await section('footprint', () => runFootprint(quick));
+await section('otel', () => runOtel(quick));
 
 const header = ['scenario', 'metric', 'pictor', 'baseline (same run)', 'ratio', 'target', 'met'];
 const table = [header, ...rows.map((r) => [r.scenario, r.metric, r.pictor, r.baseline, r.ratio, r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO'])];

@@ -4,7 +4,7 @@
  * was paid for, so the caller's report prints its handle and image URLs.
  */
 import { extname } from 'node:path';
-import { PictorError, isPictorError, type ImageResult } from 'pictor';
+import { PictorError, formatCost, isPictorError, type ImageResult } from 'pictor';
 import { saveImage, saveResult, type SavedImage } from 'pictor/node';
 import type { CliIO } from './io.ts';
 import { toJsonOutput } from './output.ts';
@@ -25,6 +25,8 @@ export async function deliver(result: ImageResult, values: DeliverOptions, io: C
     for (const file of saved) io.stdout.write(`${file.path}\n`);
   }
   for (const warning of result.warnings) io.stderr.write(`pictor: warning: ${warning.message}\n`);
+  // With --json the cost is in the JSON already.
+  if (!values.json) io.stderr.write(`pictor: cost ${formatCost(result.cost)}\n`);
   return 0;
 }
 

@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import { PictorError } from './errors.ts';
+import { PriceSchema } from './cost.ts';
 import { failover, type FailoverCandidate, type FailoverProvider } from './failover.ts';
+import { withPrices } from './prices.ts';
 import { zodError } from './request.ts';
 import type { ImageProvider } from './types.ts';
 
@@ -39,6 +41,20 @@ export const ClientConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * This deployment's prices by 'provider:model', overriding the published ones (results then say
+     * `cost.basis: 'configured'`), e.g. `{ 'zai:glm-image': { usdPerImage: 0.012 } }`.
+     * @default {} (published prices only)
+     */
+    prices: z
+      .record(z.string(), PriceSchema)
+      // Checked here rather than as the record's key schema, whose error would not say what is valid.
+      .superRefine((table, ctx) => {
+        for (const key of Object.keys(table)) {
+          if (!ModelRef.safeParse(key).success) ctx.addIssue({ code: 'custom', path: [key], message: 'must be "provider:model", e.g. "zai:glm-image"' });
+        }
+      })
+      .default({}),
   })
   .strict();
 
@@ -86,16 +102,22 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     if (!registry[id]) throw invalid(`Unknown provider "${id}" in providers; available: ${available.join(', ')}`);
   }
 
-  const candidates: FailoverCandidate[] = refs.map((ref) => {
+  /** The provider and model a 'provider:model' names, or a clear error listing the provider's models. */
+  const modelOf = (ref: string): FailoverCandidate => {
     const [id, model] = ref.split(':') as [string, string];
     const provider = providerFor(id);
     if (!provider.models[model]) {
       throw invalid(`Unknown model "${model}" for provider "${id}"; available: ${Object.keys(provider.models).map((m) => `${id}:${m}`).join(', ')}`);
     }
     return { provider, model };
-  });
+  };
 
-  const router = failover(candidates, config.failover as Parameters<typeof failover>[1]);
+  const candidates: FailoverCandidate[] = refs.map(modelOf);
+
+  // A price for a model that does not exist is a typo that would silently leave the published price.
+  for (const ref of Object.keys(config.prices)) modelOf(ref);
+
+  const router = withPrices(failover(candidates, config.failover as Parameters<typeof failover>[1]), config.prices);
   const routers = new Map<string, FailoverProvider>([[config.model, router]]);
   return {
     ...router,
@@ -113,14 +135,10 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     const ref = model.includes(':') ? model : `${config.model.split(':')[0]}:${model}`;
     const cached = routers.get(ref);
     if (cached) return cached;
-    const [id, name] = ref.split(':') as [string, string];
-    const provider = providerFor(id);
-    if (!provider.models[name]) {
-      throw invalid(`Unknown model "${name}" for provider "${id}"; available: ${Object.keys(provider.models).map((m) => `${id}:${m}`).join(', ')}`);
-    }
+    const { provider, model: name } = modelOf(ref);
     // An explicit model keeps the configured fallbacks behind it.
-    const rest = candidates.slice(1).filter((c) => !(c.provider.id === id && c.model === name));
-    const routed = failover([{ provider, model: name }, ...rest], config.failover as Parameters<typeof failover>[1]);
+    const rest = candidates.slice(1).filter((c) => !(c.provider.id === provider.id && c.model === name));
+    const routed = withPrices(failover([{ provider, model: name }, ...rest], config.failover as Parameters<typeof failover>[1]), config.prices);
     routers.set(ref, routed);
     return routed;
   }

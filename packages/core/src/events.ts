@@ -22,12 +22,16 @@ export type PictorEvent =
       readonly etaMs?: number | undefined;
       /** Status reads made so far for this task in this call. */
       readonly statusRequests: number;
+      /** How long this read took in ms, retries included (tracers time each read with it). Optional for hand-built events. */
+      readonly durationMs?: number | undefined;
     })
   | (EventBase & {
       readonly type: 'retry';
       readonly stage: 'submit' | 'status';
       readonly attempt: number;
       readonly delayMs: number;
+      /** How long the failed attempt took, in ms. Optional for hand-built events. */
+      readonly durationMs?: number | undefined;
       readonly error: PictorError;
     })
   | (EventBase & {

@@ -11,6 +11,9 @@ import { PictorError } from './errors.ts';
 import { zodError } from './request.ts';
 import type { TaskHandle } from './types.ts';
 
+/** W3C trace context `traceparent`: version-traceid-parentid-flags, lowercase hex. */
+export const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+
 /** Provider and model ids end up in file names and URLs: a conservative alphabet. */
 const Id = z
   .string()
@@ -47,7 +50,12 @@ export const ImageResultSchema = z.strictObject({
   createdAt: IsoDate,
   contentFilter: z.array(z.strictObject({ role: z.string().max(64), level: z.number() })).max(100).optional(),
   warnings: z.array(WarningSchema).max(100),
-  cost: z.strictObject({ images: Count, usd: z.number().min(0).optional() }),
+  cost: z.strictObject({
+    images: Count,
+    basis: z.enum(['published', 'configured', 'unknown']),
+    usdPerImage: z.number().min(0).optional(),
+    usd: z.number().min(0).optional(),
+  }),
   timings: z.strictObject({ submittedAt: IsoDate, completedAt: IsoDate, statusRequests: Count, attempts: Count }),
   raw: z.unknown(),
 });
@@ -66,6 +74,8 @@ export const TaskHandleSchema = z
     n: z.number().int().positive().max(100),
     warnings: z.array(WarningSchema).max(100).optional(),
     result: ImageResultSchema.optional(),
+    // Only for linking traces: a malformed one (a hostile or foreign file) is dropped, never fatal.
+    traceparent: z.string().regex(TRACEPARENT).optional().catch(undefined),
   })
   .superRefine((handle, ctx) => {
     const { result } = handle;

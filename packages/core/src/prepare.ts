@@ -4,6 +4,7 @@
  * resolves the aspect ratio, and records every setting the model can't honour
  * as a warning (or an error in strict mode). Nothing is dropped silently.
  */
+import { costOf } from './cost.ts';
 import type { z } from 'zod';
 import { PictorError } from './errors.ts';
 import { parseImageRequest, zodError, type ImageRequest, type ParsedImageRequest } from './request.ts';
@@ -158,5 +159,5 @@ export function estimateCost(spec: ModelSpec | undefined, images: number): numbe
   if (!Number.isInteger(images) || images < 0) {
     throw new PictorError({ kind: 'invalid_request', retryable: false, message: `estimateCost: images must be a whole number >= 0, got ${images}` });
   }
-  return spec.pricePerImageUsd === undefined ? undefined : Math.round(spec.pricePerImageUsd * images * 1e6) / 1e6;
+  return costOf(spec, images).usd;
 }

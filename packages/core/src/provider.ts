@@ -6,10 +6,11 @@
 import type { AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
 import { PictorError, abortedError, toPictorError } from './errors.ts';
 import { isLoopbackURL, markLoopbackImages } from './download-policy.ts';
+import { costOf } from './cost.ts';
 import { emit, type PictorEventListener } from './events.ts';
 import { parseTaskHandle } from './handle.ts';
 import { pollUntilDone, type PollOptions } from './poll.ts';
-import { estimateCost, findModel, prepareRequest, type PreparedRequest } from './prepare.ts';
+import { findModel, prepareRequest, type PreparedRequest } from './prepare.ts';
 import type { ImageRequest } from './request.ts';
 import type { Redactor } from './redact.ts';
 import { withRetry, type RetryContext, type RetryOptions } from './retry.ts';
@@ -87,6 +88,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
       quality: prepared.quality,
       n: prepared.n,
       ...(prepared.warnings.length > 0 ? { warnings: prepared.warnings } : {}),
+      ...(options?.traceparent ? { traceparent: options.traceparent } : {}),
     };
     let handle: TaskHandle;
     let attempts: number;
@@ -190,7 +192,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
       createdAt,
       contentFilter: output.contentFilter,
       warnings: output.warnings?.length ? [...(handle.warnings ?? []), ...output.warnings] : (handle.warnings ?? []),
-      cost: { images: images.length, usd: estimateCost(spec, images.length) },
+      cost: costOf(spec, images.length),
       timings: {
         submittedAt: handle.submittedAt,
         completedAt: new Date().toISOString(),
@@ -208,8 +210,10 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
     const elapsedMs = Math.max(0, Date.now() - Date.parse(handle.submittedAt));
     const context = statusContext(handle, options);
     let reads = 0;
+    let readStartedAt = 0;
     const { status } = await pollUntilDone({
       read: async () => {
+        if (listener) readStartedAt = Date.now();
         try {
           return await readOnce(handle, spec, context, reads + 1);
         } catch (error) {
@@ -233,6 +237,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
           progress: s.progress,
           etaMs: s.etaMs,
           statusRequests: n,
+          durationMs: Date.now() - readStartedAt,
         });
       },
       onDeadline: (n, timeoutMs) =>

@@ -68,6 +68,8 @@ export async function withRetry<T>(
   // task). On a failure p-retry takes over, replaying it as its attempt 1, so every delay and
   // decision after that is p-retry's.
   let firstFailure: unknown;
+  // When each attempt started, for the retry event's durationMs (only read when someone listens).
+  let attemptStartedAt = context.onEvent ? Date.now() : 0;
   try {
     return { value: await operation(1), attempts: 1 };
   } catch (error) {
@@ -87,6 +89,7 @@ export async function withRetry<T>(
         attempts = attempt;
         try {
           if (attempt === 1) throw firstFailure;
+          if (context.onEvent) attemptStartedAt = Date.now();
           return await operation(attempt);
         } catch (error) {
           const wrapped = toPictorError(error, context.provider);
@@ -123,6 +126,7 @@ export async function withRetry<T>(
             stage: context.stage,
             attempt: attemptNumber,
             delayMs: retryDelay + extra,
+            durationMs: Date.now() - attemptStartedAt,
             error: pictorError,
           });
           if (extra > 0) await sleep(extra, context.signal);

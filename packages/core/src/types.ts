@@ -24,7 +24,10 @@ export interface ModelSpec {
   /** Images one call can return; larger `n` is refused (each image is billed). */
   readonly maxImagesPerCall: number;
   readonly maxPromptLength: number;
-  /** USD per image, when the provider publishes a price. */
+  /**
+   * USD per image as the provider publishes it (results say `basis: 'published'`); undefined when
+   * no price is published (`basis: 'unknown'`). A deployment's own price goes in the client config's `prices`.
+   */
   readonly pricePerImageUsd?: number | undefined;
   /** How long a generation usually takes; shapes the first poll. */
   readonly typicalDurationMs: number;
@@ -72,7 +75,8 @@ export interface ImageResult {
   readonly createdAt: string;
   readonly contentFilter: readonly ContentFilterEntry[] | undefined;
   readonly warnings: readonly Warning[];
-  readonly cost: { readonly images: number; readonly usd: number | undefined };
+  /** What the call cost and on what basis; `usd` is undefined when no price is known, never a silent 0. */
+  readonly cost: Cost;
   readonly timings: {
     readonly submittedAt: string;
     readonly completedAt: string;
@@ -82,6 +86,16 @@ export interface ImageResult {
   /** The last provider response body, for anything Pictor does not normalise. */
   readonly raw: unknown;
 }
+
+/**
+ * Where a result's price comes from: the model's published price, the deployment's configured
+ * price (client config `prices`), or nowhere (then `usd` is undefined).
+ */
+export type CostBasis = 'published' | 'configured' | 'unknown';
+
+export type Cost =
+  | { readonly images: number; readonly basis: 'published' | 'configured'; readonly usdPerImage: number; readonly usd: number }
+  | { readonly images: number; readonly basis: 'unknown'; readonly usdPerImage: undefined; readonly usd: undefined };
 
 /**
  * Plain JSON describing an accepted task. Save it; `wait(handle)` in any process
@@ -100,6 +114,11 @@ export interface TaskHandle {
   readonly n: number;
   readonly warnings?: readonly Warning[] | undefined;
   readonly result?: ImageResult | undefined;
+  /**
+   * W3C traceparent of the call that submitted the task (set from `CallOptions.traceparent`), so a
+   * wait resumed later, in any process, can link its trace to the submit. Pictor never reads it.
+   */
+  readonly traceparent?: string | undefined;
 }
 
 export type TaskState = 'queued' | 'running' | 'succeeded' | 'failed';
@@ -122,6 +141,12 @@ export interface CallOptions {
   readonly retry?: RetryOptions | undefined;
   /** Turn 'unsupported' warnings into invalid_request errors. */
   readonly strict?: boolean | undefined;
+  /**
+   * W3C traceparent recorded in the handle of a task this call submits (see `TaskHandle.traceparent`);
+   * set by tracing integrations such as `@pictor/otel`.
+   * @default undefined (the handle carries none)
+   */
+  readonly traceparent?: string | undefined;
 }
 
 export interface WaitOptions extends CallOptions {

@@ -14,7 +14,7 @@ const result: ImageResult = {
   createdAt: '2026-01-01T00:00:00.000Z',
   contentFilter: undefined,
   warnings: [],
-  cost: { images: 1, usd: 0.015 },
+  cost: { images: 1, basis: 'published', usdPerImage: 0.015, usd: 0.015 },
   timings: { submittedAt: '2026-01-01T00:00:00.000Z', completedAt: '2026-01-01T00:00:01.000Z', statusRequests: 0, attempts: 1 },
   raw: { any: ['thing'] },
 };

@@ -66,6 +66,8 @@ export function describeProviderContract(
         }
         expect(Number.isNaN(Date.parse(result.createdAt))).toBe(false);
         expect(result.cost.images).toBe(result.images.length);
+        // A cost says its basis; an unknown price is undefined, never a silent 0.
+        expect(result.cost.basis === 'unknown' ? result.cost.usd : typeof result.cost.usd).toBe(result.cost.basis === 'unknown' ? undefined : 'number');
         expect(Array.isArray(result.warnings)).toBe(true);
         expect(result.timings.attempts).toBeGreaterThanOrEqual(1);
         expect(h.submits()).toBe(1);
