@@ -1,9 +1,9 @@
 /**
+ * Run: `node --conditions=@pictor/source examples/otel-console.ts`
+ *
  * Observability: one generation traced to the console. The primary model is scripted to be down,
  * so the trace shows the whole route: the call's span, one span per candidate (the failed one in
  * error, by kind), and the submit and status reads under the candidate that served.
- *
- *   node --conditions=@pictor/source examples/otel-console.ts
  *
  * In an application, register your SDK (NodeSDK, an OTLP exporter…) once and call
  * `instrument(client)` with no options: it uses the global tracer and meter providers.

@@ -161,10 +161,12 @@ const URL_TTL_MS = 30 * 24 * 3600_000;
 
 /**
  * The mock's models by default: the same specs as Z.AI's glm-image and cogview-4 (sizes, qualities,
- * modes, n, prompt length, price, URL lifetime, what is supported), so code that works on the mock
- * works in production: `mock:glm-image` refuses n=2 and warns on seed exactly as `zai:glm-image` does.
+ * modes, n, prompt length, URL lifetime, what is supported), so code that works on the mock works in
+ * production: `mock:glm-image` refuses n=2 and warns on seed exactly as `zai:glm-image` does.
  * Written out here because mock must not import an adapter; packages/pictor/test/mock-spec.test.ts
- * fails if the two drift. Only `typicalDurationMs` follows the mock's own scripted duration.
+ * fails if the two drift. Two fields differ on purpose: `typicalDurationMs` follows the mock's own
+ * scripted duration, and the price is 0, published: the mock bills nothing, and a result's cost says
+ * what was paid (price the mock like production with the client config's `prices`).
  */
 function mockModels(durationMs: number, overrides: MockModelOverrides = {}): Record<MockModelId, ModelSpec> {
   const common = {
@@ -182,7 +184,7 @@ function mockModels(durationMs: number, overrides: MockModelOverrides = {}): Rec
       defaultQuality: 'hd',
       modes: ['sync', 'async'],
       defaultMode: 'async',
-      pricePerImageUsd: 0.015,
+      pricePerImageUsd: 0,
       typicalDurationMs: Math.max(1, durationMs),
     },
     'cogview-4-250304': {
@@ -193,7 +195,7 @@ function mockModels(durationMs: number, overrides: MockModelOverrides = {}): Rec
       defaultQuality: 'standard',
       modes: ['sync'],
       defaultMode: 'sync',
-      pricePerImageUsd: undefined,
+      pricePerImageUsd: 0,
       typicalDurationMs: Math.max(1, durationMs),
     },
   };

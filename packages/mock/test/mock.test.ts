@@ -84,7 +84,7 @@ describe('createMock', () => {
     const { events, listener } = collectEvents();
     const result = await mock.generate({ model: 'glm-image', prompt: 'lighthouse', size: '1056x1568' }, { onEvent: listener, ...fast });
     // The mock reports what the real glm-image would cost (same spec as zai:glm-image).
-    expect(result).toMatchObject({ provider: 'mock', model: 'glm-image', size: { width: 1056, height: 1568 }, cost: { images: 1, usd: 0.015 } });
+    expect(result).toMatchObject({ provider: 'mock', model: 'glm-image', size: { width: 1056, height: 1568 }, cost: { images: 1, basis: 'published', usd: 0 } });
     const image = await download(result.images[0]!);
     expect(decodePixels(image.bytes)).toMatchObject({ width: 1056, height: 1568 });
     expect(events[0]?.type).toBe('submitted');

@@ -11,7 +11,12 @@ describe('metrics', () => {
   it('counts generations and images, status reads per task, durations, and USD at the configured price', async () => {
     const otel = otelHarness();
     const client = otel.telemetry.instrument(
-      createImageClient({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } }, prices: { 'mock:glm-image': { usdPerImage: 0.012 } } }),
+      // n=2 in one call: a mock that deliberately differs from glm-image (one image per call).
+      createImageClient({
+        model: 'mock:glm-image',
+        providers: { mock: { durationMs: 5, models: { 'glm-image': { maxImagesPerCall: 4 } } } },
+        prices: { 'mock:glm-image': { usdPerImage: 0.012 } },
+      }),
     );
     const first = await client.generate({ prompt: 'a', n: 2, seed: 7 }, fastPoll);
     const second = await client.generate({ prompt: 'b' }, fastPoll);

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { PictorError, ZAI_MODELS, createMock, createZai, type ImageRequest, type ModelSpec } from '../src/index.ts';
 
-/** Everything but the typical duration, which follows the mock's scripted `durationMs`. */
-const comparable = (spec: ModelSpec | undefined) => ({ ...spec, typicalDurationMs: 0 });
+/** Everything but the typical duration (the mock's scripted `durationMs`) and the price (the mock bills nothing). */
+const comparable = (spec: ModelSpec | undefined) => ({ ...spec, typicalDurationMs: 0, pricePerImageUsd: 0 });
 
 async function outcome(promise: Promise<unknown>) {
   return promise.then(
@@ -22,6 +22,7 @@ describe('mock models equal the real ones', () => {
     expect(comparable(mock.models[model])).toEqual(comparable(ZAI_MODELS[model as keyof typeof ZAI_MODELS]));
     expect(Object.keys(mock.models).sort()).toEqual(Object.keys(ZAI_MODELS).sort());
     expect(mock.models[model]!.typicalDurationMs).toBe(7);
+    expect(mock.models[model]!.pricePerImageUsd).toBe(0);
   });
 
   it('refuses n=2 and warns on seed exactly like zai:glm-image', async () => {
