@@ -9,6 +9,8 @@ export * from './failover.ts';
 export * from './handle.ts';
 export * from './http.ts';
 export * from './json.ts';
+export * from './limited-provider.ts';
+export * from './limits.ts';
 export * from './poll.ts';
 export * from './prepare.ts';
 export * from './provider.ts';

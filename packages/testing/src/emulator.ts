@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { paintPng, seededRandom } from '@pictor/mock';
+import { createConcurrencyGate } from './emulator-concurrency.ts';
 
 export type EmulatedProvider = 'zai' | 'novita';
 export type EmulatedEndpoint = 'sync' | 'submit' | 'status' | 'image';
@@ -59,6 +60,11 @@ export interface EmulatorOptions {
   readonly apiKeys?: readonly string[] | undefined;
   /** Image size served, overriding the requested one (benchmarks use a tiny one). */
   readonly imageSize?: { width: number; height: number } | undefined;
+  /**
+   * Tasks that may run at once; a submit beyond it is refused as Z.AI does (HTTP 429, code 1302).
+   * @default unlimited
+   */
+  readonly maxConcurrentTasks?: number | undefined;
 }
 
 export interface EmulatorTask {
@@ -86,6 +92,8 @@ export interface Emulator {
   readonly submitsByPrompt: ReadonlyMap<string, number>;
   /** Tasks created, by id. */
   readonly tasks: ReadonlyMap<string, EmulatorTask>;
+  /** The most tasks running at once, and submits refused by `maxConcurrentTasks`. */
+  readonly concurrency: { readonly maxObserved: number; readonly refused: number };
   /** Replaces the fault script (and re-arms `times`). */
   setFaults(faults: readonly EmulatorFault[]): void;
   /** Clears counters, tasks and faults' use counts. */
@@ -103,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const submitsByPrompt = new Map<string, number>();
   const tasks = new Map<string, EmulatorTask>();
   const random = seededRandom(options.seed ?? 1);
+  const gate = createConcurrencyGate(options.maxConcurrentTasks);
   const sockets = new Set<Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let nextId = 1n;
@@ -163,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       statusReads: 0,
     };
     tasks.set(id, task);
+    gate.started(task.acceptedAt, task.durationMs);
     return task;
   };
 
@@ -225,6 +235,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!prompt) return send(res, 400, providerError(provider, 400, provider === 'zai' ? '1213' : 'INVALID_REQUEST_BODY', 'prompt is required'));
     }
 
+    if ((endpoint === 'sync' || endpoint === 'submit') && !gate.admit(Date.now())) {
+      return send(res, 429, providerError(provider, 429, provider === 'zai' ? '1302' : 'RATE_LIMIT_EXCEEDED', 'too many tasks running at once'));
+    }
     const fault = pickFault(provider, endpoint, prompt ?? taskForStatus?.prompt);
     const ambiguous = fault && (fault.afterAccept ?? (fault.type === 'reset' || fault.type === 'malformed' || [500, 502, 504].includes(fault.status ?? 0)));
     if (fault?.type === 'slow') await delay(fault.delayMs ?? 2000);
@@ -307,6 +320,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     counters,
     submitsByPrompt,
     tasks,
+    concurrency: gate,
     setFaults(next) {
       faults = [...next];
       used = faults.map(() => 0);
@@ -315,6 +329,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const key of Object.keys(counters)) delete counters[key];
       submitsByPrompt.clear();
       tasks.clear();
+      gate.reset();
       used = faults.map(() => 0);
     },
     close: () =>
