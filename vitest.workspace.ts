@@ -29,6 +29,7 @@ export default defineConfig({
       project('packages/novita', 'novita'),
       project('packages/pictor', 'pictor'),
       project('packages/cli', 'cli'),
+      project('packages/queue', 'queue'), // needs redis-server: its globalSetup starts one
       project('examples', 'examples'),
       // Hostile servers, files and keys (issue 12): its own project so it can be run alone.
       project('packages/pictor', 'adversarial', ['adversarial/**/*.test.ts']),

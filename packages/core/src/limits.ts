@@ -62,7 +62,13 @@ class Gate {
   /** Time (ms) from which the next submit may start. */
   nextStartAt = 0;
 
-  constructor(readonly key: string, readonly limit: Limit) {}
+  readonly key: string;
+  readonly limit: Limit;
+
+  constructor(key: string, limit: Limit) {
+    this.key = key;
+    this.limit = limit;
+  }
 
   hasRoom(): boolean {
     return this.limit.concurrency === undefined || this.inFlight < this.limit.concurrency;

@@ -25,7 +25,7 @@ describe('Limiter', () => {
     await settle();
     expect(order).toEqual([3]);
     releases[1]!();
-    const third = await waiting[1];
+    const third = (await waiting[1])!;
     third();
     await Promise.all(waiting);
     expect(order).toEqual([3, 4, 5]);
