@@ -29,7 +29,8 @@ export default defineConfig({
       project('packages/novita', 'novita'),
       project('packages/pictor', 'pictor'),
       project('packages/cli', 'cli'),
-      project('packages/queue', 'queue'), // needs redis-server: its globalSetup starts one
+      // Needs redis-server: its globalSetup starts one on a free loopback port.
+      { ...project('packages/queue', 'queue'), test: { ...project('packages/queue', 'queue').test, globalSetup: ['test/redis.global.ts'], testTimeout: 180_000 } },
       project('examples', 'examples'),
       // Hostile servers, files and keys (issue 12): its own project so it can be run alone.
       project('packages/pictor', 'adversarial', ['adversarial/**/*.test.ts']),

@@ -72,6 +72,8 @@ export function createImageQueue(input: ImageQueueOptions): ImageQueue {
   const client = resolveClient(input);
   const connection = toConnectionOptions(input.connection);
   const queue = new Queue<ImageJobData, ImageJobResult>(options.name, { connection, ...(options.prefix ? { prefix: options.prefix } : {}) });
+  // Each pending waitForResult listens for the queue closing: many concurrent waiters are normal.
+  queue.setMaxListeners(0);
   const ready = applyFleetLimits(queue, options.fleet);
   const results = createResultWaiter(queue, { connection, name: options.name, prefix: options.prefix });
 
