@@ -91,6 +91,13 @@ const HELP: Record<string, string> = {
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === 'worker' || command === 'enqueue' || command === 'job') {
+      // Loaded on demand: other commands never load BullMQ (see @pictor/queue's cli.ts).
+      const queueCli = await import('@pictor/queue').catch((error: Error) => {
+        throw new PictorError({ kind: 'invalid_request', retryable: false, message: `pictor ${command} needs @pictor/queue (npm install @pictor/queue bullmq ioredis): ${error.message}` });
+      });
+      return await queueCli.runQueueCommand(command, rest, io);
+    }
     switch (command) {
       case 'generate':
         return await generate(rest, io);

@@ -5,3 +5,4 @@ export * from './queue.ts';
 export * from './results.ts';
 export * from './run-job.ts';
 export * from './worker.ts';
+export * from './cli.ts';

@@ -56,6 +56,8 @@ export interface ImageJobInfo {
 export interface ImageQueue {
   /** The BullMQ queue underneath, for anything not wrapped here. */
   readonly queue: Queue<ImageJobData, ImageJobResult>;
+  /** Settles once the fleet limits (if any) are stored in Redis; `enqueue` awaits it too. */
+  readonly ready: Promise<void>;
   /** Adds a job; the same `jobId`/`idempotencyKey` twice is one job (and one submit). */
   enqueue(request: ImageRequest, options?: EnqueueOptions): Promise<{ readonly id: string }>;
   /** A job's state, progress, handle and result; undefined when no such job exists. */
@@ -79,6 +81,7 @@ export function createImageQueue(input: ImageQueueOptions): ImageQueue {
 
   return {
     queue,
+    ready,
     async enqueue(request, enqueueOptions = {}) {
       const opts = EnqueueOptionsSchema.safeParse(enqueueOptions);
       if (!opts.success) throw zodError('Invalid enqueue options', opts.error);
