@@ -18,7 +18,12 @@ export function createResultWaiter(queue: Queue, options: { connection: Connecti
   let events: QueueEvents | undefined;
   let started: Promise<void> | undefined;
   const open = () => {
-    events ??= new QueueEvents(options.name, { connection: options.connection, ...(options.prefix ? { prefix: options.prefix } : {}) });
+    if (!events) {
+      // QueueEvents blocks on its connection (XREAD): a client instance given to share is duplicated.
+      const shared = options.connection as { duplicate?: () => ConnectionOptions };
+      const connection = typeof shared.duplicate === 'function' ? shared.duplicate() : options.connection;
+      events = new QueueEvents(options.name, { connection, ...(options.prefix ? { prefix: options.prefix } : {}) });
+    }
     started ??= events.waitUntilReady().then(() => undefined);
     return started.then(() => events as QueueEvents);
   };

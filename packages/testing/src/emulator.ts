@@ -65,6 +65,12 @@ export interface EmulatorOptions {
    * @default unlimited
    */
   readonly maxConcurrentTasks?: number | undefined;
+  /**
+   * How long an idle keep-alive connection stays open. Benchmarks on a starved machine raise it: a
+   * client reusing a socket the server is closing sees "other side closed", an unknown submit outcome.
+   * @default 5000
+   */
+  readonly keepAliveTimeoutMs?: number | undefined;
 }
 
 export interface EmulatorTask {
@@ -301,7 +307,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!res.headersSent) send(res, 500, { error: String(error) });
     });
   });
-  server.keepAliveTimeout = 5000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
