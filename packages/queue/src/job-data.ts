@@ -12,7 +12,8 @@ import { z } from 'zod';
 import type { SavedImage } from 'pictor/node';
 import { PictorError, TaskHandleSchema, zodError, type ImageRequest, type ImageResult, type TaskHandle, type TaskState } from 'pictor';
 
-export const JobDataSchema = z.looseObject({
+// Unknown keys are dropped on read: the job data is Pictor's own record.
+export const JobDataSchema = z.object({
   /** The image request, as given to `enqueue` (validated again by the provider at submit). */
   request: z.looseObject({ prompt: z.string() }),
   /** Set when a worker started the submit. */
@@ -23,12 +24,11 @@ export const JobDataSchema = z.looseObject({
   error: z.record(z.string(), z.unknown()).optional(),
 });
 
-export interface ImageJobData {
+/** The schema's type, with the request and handle as core's types (the schema checks their shape). */
+export type ImageJobData = Omit<z.infer<typeof JobDataSchema>, 'request' | 'handle'> & {
   readonly request: ImageRequest;
-  readonly submit?: { readonly startedAt: string; readonly by: string } | undefined;
   readonly handle?: TaskHandle | undefined;
-  readonly error?: Record<string, unknown> | undefined;
-}
+};
 
 /** What a completed job stores as its return value. */
 export interface ImageJobResult {

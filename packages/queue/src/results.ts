@@ -3,16 +3,21 @@
  * waiter of a queue object, opened on first use).
  */
 import { QueueEvents, type ConnectionOptions, type Job, type Queue } from 'bullmq';
-import { PictorError } from 'pictor';
+import { z } from 'zod';
+import { PictorError, zodError } from 'pictor';
 import type { ImageJobResult } from './job-data.ts';
 
-export interface WaitForResultOptions {
-  /**
-   * Gives up after this long (the job keeps running).
-   * @default no limit
-   */
-  readonly timeoutMs?: number | undefined;
-}
+export const WaitForResultOptionsSchema = z
+  .object({
+    /**
+     * Gives up after this long (the job keeps running).
+     * @default no limit
+     */
+    timeoutMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type WaitForResultOptions = z.input<typeof WaitForResultOptionsSchema>;
 
 export function createResultWaiter(queue: Queue, options: { connection: ConnectionOptions; name: string; prefix?: string | undefined }) {
   let events: QueueEvents | undefined;
@@ -28,7 +33,10 @@ export function createResultWaiter(queue: Queue, options: { connection: Connecti
     return started.then(() => events as QueueEvents);
   };
   return {
-    async waitFor(id: string, waitOptions: WaitForResultOptions = {}): Promise<ImageJobResult> {
+    async waitFor(id: string, input: WaitForResultOptions = {}): Promise<ImageJobResult> {
+      const parsed = WaitForResultOptionsSchema.safeParse(input);
+      if (!parsed.success) throw zodError('Invalid waitForResult options', parsed.error);
+      const waitOptions = parsed.data;
       const queueEvents = await open();
       const job = (await queue.getJob(id)) as Job | undefined;
       if (!job) throw new PictorError({ kind: 'not_found', retryable: false, message: `No job "${id}" in queue ${options.name}` });

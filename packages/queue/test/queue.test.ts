@@ -175,6 +175,7 @@ describe('createImageQueue + createImageWorker', () => {
     const { id } = await queue.enqueue({ prompt: 'nobody works' });
     await expect(queue.waitForResult(id, { timeoutMs: 50 })).rejects.toMatchObject({ kind: 'timeout', message: expect.stringContaining('did not finish within 50 ms') });
     await expect(queue.waitForResult('missing')).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(queue.waitForResult(id, { timeoutMs: -1 })).rejects.toThrow(/timeoutMs/);
   });
 });
 
