@@ -13,7 +13,7 @@ import { createResultWaiter, type WaitForResultOptions } from './results.ts';
 
 export const ImageQueueOptionsSchema = z
   .object({
-    /** Redis: a redis:// URL or BullMQ connection options. */
+    /** Redis: a redis:// URL, BullMQ connection options or an ioredis instance (required). */
     connection: ConnectionSchema,
     /**
      * The BullMQ queue name; workers must use the same one.
@@ -25,9 +25,15 @@ export const ImageQueueOptionsSchema = z
      * @default 'bull'
      */
     prefix: z.string().min(1).optional(),
-    /** Checks a request's model at enqueue time (optional: requests are always checked for shape). */
+    /**
+     * Checks a request's model at enqueue time (requests are always checked for shape).
+     * @default none
+     */
     client: ClientSchema.optional(),
-    /** A client config, when no `client` is given. */
+    /**
+     * A client config, when no `client` is given.
+     * @default none
+     */
     config: z.looseObject({ model: z.string() }).optional(),
     /**
      * Limits for the whole fleet of workers, stored in Redis and applied by BullMQ.
@@ -77,6 +83,8 @@ export function createImageQueue(input: ImageQueueOptions): ImageQueue {
   // Each pending waitForResult listens for the queue closing: many concurrent waiters are normal.
   queue.setMaxListeners(0);
   const ready = applyFleetLimits(queue, options.fleet);
+  // Awaited by enqueue (which then rejects); nobody else may be listening when Redis is down.
+  ready.catch(() => undefined);
   const results = createResultWaiter(queue, { connection, name: options.name, prefix: options.prefix });
 
   return {

@@ -28,7 +28,15 @@ export const ImageWorkerOptionsSchema = z
      * @default 'bull'
      */
     prefix: z.string().min(1).optional(),
+    /**
+     * The client (or any ImageProvider) that runs the jobs.
+     * @default built from `config`
+     */
     client: ClientSchema.optional(),
+    /**
+     * A client config (as pictor.json), used when no `client` is given; one of the two is required.
+     * @default none
+     */
     config: z.looseObject({ model: z.string() }).optional(),
     /**
      * Jobs this process runs at once (each is one provider task, mostly waiting).
@@ -55,7 +63,10 @@ export const ImageWorkerOptionsSchema = z
      * @default not saved
      */
     saveTo: z.string().min(1).optional(),
-    /** Receives each result instead of `saveTo`; its return value is stored with the result. */
+    /**
+     * Receives each result instead of `saveTo`; its return value is stored with the result.
+     * @default none
+     */
     sink: fn.optional(),
     /**
      * Keep the provider's raw response body in the stored result.
@@ -67,9 +78,15 @@ export const ImageWorkerOptionsSchema = z
      * @default `${hostname}:${pid}`
      */
     workerId: z.string().min(1).optional(),
-    /** Every lifecycle event of every job, with the job id (live lines, logs). */
+    /**
+     * Every lifecycle event of every job, with the job id (live lines, logs).
+     * @default none
+     */
     onEvent: fn.optional(),
-    /** Polling and retry options for waits. */
+    /**
+     * Polling and retry options for waits.
+     * @default the providers' own
+     */
     waitOptions: z.looseObject({}).optional(),
     /**
      * Start taking jobs at once; otherwise call `worker.run()`.
