@@ -70,6 +70,22 @@ describe('pictor enqueue / job / worker', () => {
     await worker.exit();
   });
 
+  it('a worker started with fleet limits stores them in Redis for the whole fleet', async () => {
+    const name = queueName();
+    const worker = startCli(['worker', '--config', config, '--redis', redisUrl(), '--queue', name, '--fleet-concurrency', '3', '--fleet-rps', '2.5']);
+    await worker.line(/ready on queue/);
+    const queue = createImageQueue({ connection: redisUrl(), name });
+    try {
+      expect(await queue.queue.getGlobalConcurrency()).toBe(3);
+      // 2.5 jobs/s becomes 3 jobs per 1.2 s window (BullMQ's limiter counts whole jobs).
+      expect(await queue.queue.getGlobalRateLimit()).toMatchObject({ max: 3, duration: 1200 });
+    } finally {
+      await queue.close();
+      worker.child.kill('SIGINT');
+      await worker.exit();
+    }
+  });
+
   it('explains usage errors and unknown jobs with the CLI exit codes', async () => {
     const common = ['--redis', redisUrl(), '--queue', queueName()];
     expect(await runCli(['job', 'nope', ...common])).toMatchObject({ code: 7, stderr: expect.stringContaining('not_found: No job "nope" in queue') });
@@ -79,6 +95,7 @@ describe('pictor enqueue / job / worker', () => {
     expect(await runCli(['worker', '--concurrency', '0', ...common])).toMatchObject({ code: 2, stderr: expect.stringContaining('--concurrency must be a positive whole number') });
     expect(await runCli(['worker', '--bogus', ...common])).toMatchObject({ code: 2, stderr: expect.stringContaining("worker: Unknown option '--bogus'") });
     expect(await runCli(['job', ...common])).toMatchObject({ code: 2, stderr: expect.stringContaining('job: give one job id') });
+    expect(await runCli(['worker', '--fleet-rps', '0', ...common])).toMatchObject({ code: 2, stderr: expect.stringContaining('--fleet-rps must be a positive number') });
     const help = await runCli(['worker', '--help']);
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining('pictor worker --config pictor.json --redis redis://host:6379') });
   });
