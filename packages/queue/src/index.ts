@@ -1,4 +1,5 @@
 export * from './connection.ts';
+export * from './fleet-breaker.ts';
 export * from './job-data.ts';
 export * from './options.ts';
 export * from './queue.ts';

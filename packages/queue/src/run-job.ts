@@ -5,9 +5,10 @@
  *   handle stored              -> resume: wait(handle), never submit again
  *   submit mark but no handle  -> the outcome is unknown: fail (see SubmitOutcomeUnknownError)
  */
-import { UnrecoverableError } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { toPictorError, type ImageProvider, type ImageResult, type PictorError, type PictorEvent, type TaskHandle, type WaitOptions } from 'pictor';
 import { saveResult } from 'pictor/node';
+import type { FleetBreaker } from './fleet-breaker.ts';
 import { parseJobData, SubmitOutcomeUnknownError, type ImageJobData, type ImageJobProgress, type ImageJobResult } from './job-data.ts';
 import type { ImageJob } from './queue.ts';
 
@@ -23,6 +24,8 @@ export interface RunJobContext {
   readonly sink?: ResultSink | undefined;
   readonly waitOptions?: Pick<WaitOptions, 'poll' | 'retry'> | undefined;
   readonly onEvent?: ((jobId: string, event: PictorEvent) => void) | undefined;
+  /** Pauses the whole queue when the provider refuses submits (see fleet-breaker.ts). */
+  readonly breaker?: { readonly policy: FleetBreaker; readonly pause: (ms: number) => Promise<void> } | undefined;
 }
 
 export async function runImageJob(job: ImageJob, context: RunJobContext): Promise<ImageJobResult> {
@@ -57,8 +60,16 @@ async function submitOnce(job: ImageJob, data: ImageJobData, context: RunJobCont
     // Provably nothing created (or a validation error before any request): the mark goes, so a
     // retry may submit. An aborted or ambiguous submit keeps it: the job then fails as unknown.
     const nothingCreated = !pictorError.handle && pictorError.submitOutcome !== 'unknown' && pictorError.kind !== 'aborted';
+    const pauseMs = nothingCreated && context.breaker ? context.breaker.policy.pauseFor(pictorError) : 0;
+    if (pauseMs > 0 && context.breaker) {
+      // Back to wait without using an attempt; every worker holds off for pauseMs.
+      await job.updateData({ ...data, submit: undefined, error: pictorError.toJSON() });
+      await context.breaker.pause(pauseMs);
+      throw Worker.RateLimitError();
+    }
     throw await failJob(job, nothingCreated ? { ...data, submit: undefined } : { ...data, submit }, pictorError, nothingCreated);
   }
+  context.breaker?.policy.recordSuccess();
   // Before the first status read: from here on any worker can resume the task.
   await job.updateData({ ...data, submit, handle });
   return handle;

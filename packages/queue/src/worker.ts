@@ -10,6 +10,7 @@ import { ClientSchema, resolveClient, type ClientChoice } from './client-option.
 import { ConnectionSchema, DEFAULT_QUEUE_NAME, toConnectionOptions, type QueueConnection } from './connection.ts';
 import type { ImageJobData, ImageJobResult } from './job-data.ts';
 import type { ImageJob } from './queue.ts';
+import { createFleetBreaker, FleetBreakerSchema } from './fleet-breaker.ts';
 import { runImageJob, type ResultSink } from './run-job.ts';
 
 const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function');
@@ -69,6 +70,11 @@ export const ImageWorkerOptionsSchema = z
      */
     sink: fn.optional(),
     /**
+     * Pause every worker of the queue when the provider keeps refusing submits (fleet-breaker.ts).
+     * @default off
+     */
+    fleetBreaker: FleetBreakerSchema.optional(),
+    /**
      * Keep the provider's raw response body in the stored result.
      * @default false
      */
@@ -120,7 +126,8 @@ export function createImageWorker(input: ImageWorkerOptions): ImageWorker {
   const client = resolveClient(input);
   if (!client) throw zodError('Invalid worker options', new z.ZodError([{ code: 'custom', path: ['client'], message: 'give a client or a config', input: undefined }]));
   const id = options.workerId ?? `${hostname()}:${process.pid}`;
-  const worker = new Worker<ImageJobData, ImageJobResult>(
+  const policy = input.fleetBreaker ? createFleetBreaker(input.fleetBreaker) : undefined;
+  const worker: Worker<ImageJobData, ImageJobResult> = new Worker<ImageJobData, ImageJobResult>(
     options.name,
     (job, _token, signal) =>
       runImageJob(job as ImageJob, {
@@ -132,6 +139,7 @@ export function createImageWorker(input: ImageWorkerOptions): ImageWorker {
         sink: input.sink,
         waitOptions: input.waitOptions,
         onEvent: input.onEvent,
+        breaker: policy ? { policy, pause: (ms: number): Promise<void> => worker.rateLimit(ms) } : undefined,
       }),
     {
       connection: toConnectionOptions(input.connection),

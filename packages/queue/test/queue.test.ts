@@ -1,10 +1,10 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type Emulator } from '@pictor/testing';
 import { createImageClient, type ImageClient, type ImageProvider, type TaskHandle } from 'pictor';
-import { createImageQueue, createImageWorker, type ImageQueue, type ImageWorker } from '../src/index.ts';
+import { createFleetBreaker, createImageQueue, createImageWorker, type ImageQueue, type ImageWorker } from '../src/index.ts';
 import { queueName, redisUrl, zaiConfig } from './helpers.ts';
 
 let emulator: Emulator;
@@ -216,5 +216,46 @@ describe('fleet-wide limits', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('fleet breaker', () => {
+  it('a 1302 with Retry-After pauses the whole queue and requeues the job without using an attempt', async () => {
+    emulator.setFaults([{ endpoint: 'submit', type: 'http', status: 429, code: '1302', retryAfterSeconds: 1, times: 1 }]);
+    const queue = newQueue();
+    const worker = newWorker({ fleetBreaker: {} });
+    const pause = vi.spyOn(worker.worker, 'rateLimit');
+    const { id } = await queue.enqueue({ prompt: 'slow down' }, { attempts: 1 });
+    const { result } = await queue.waitForResult(id, { timeoutMs: 60_000 });
+    expect(result.images).toHaveLength(1);
+    expect(pause).toHaveBeenCalledExactlyOnceWith(1000);
+    expect(emulator.submitsByPrompt.get('slow down')).toBe(2);
+    expect(emulator.tasks.size).toBe(1);
+  });
+
+  it('consecutive availability failures pause the fleet; fewer fail the job as usual', async () => {
+    emulator.setFaults([{ endpoint: 'submit', type: 'http', status: 503, code: '1234', times: 2 }]);
+    const queue = newQueue();
+    const worker = newWorker({ concurrency: 1, fleetBreaker: { failureThreshold: 2, cooldownMs: 200 } });
+    const pause = vi.spyOn(worker.worker, 'rateLimit');
+    const first = await queue.enqueue({ prompt: 'first refused' }, { jobId: 'first' });
+    await expect(queue.waitForResult(first.id, { timeoutMs: 60_000 })).rejects.toMatchObject({ message: expect.stringContaining('provider_unavailable') });
+    expect(pause).not.toHaveBeenCalled();
+    const second = await queue.enqueue({ prompt: 'second refused, then served' }, { jobId: 'second' });
+    await expect(queue.waitForResult(second.id, { timeoutMs: 60_000 })).resolves.toMatchObject({ result: { provider: 'zai' } });
+    expect(pause).toHaveBeenCalledExactlyOnceWith(200);
+    expect(emulator.submitsByPrompt.get('second refused, then served')).toBe(2);
+  });
+
+  it('counts only availability failures, and a success resets the count', () => {
+    const breaker = createFleetBreaker({ failureThreshold: 2, cooldownMs: 50 });
+    const error = (kind: string, retryAfterMs?: number) => ({ kind, retryAfterMs }) as never;
+    expect(breaker.pauseFor(error('invalid_request'))).toBe(0);
+    expect(breaker.pauseFor(error('network'))).toBe(0);
+    breaker.recordSuccess();
+    expect(breaker.pauseFor(error('timeout'))).toBe(0);
+    expect(breaker.pauseFor(error('provider_unavailable'))).toBe(50);
+    expect(breaker.pauseFor(error('rate_limited', 700))).toBe(700);
+    expect(() => createFleetBreaker({ cooldownMs: 0 })).toThrow();
   });
 });
