@@ -36,7 +36,8 @@ export const QUEUE_HELP: Readonly<Record<QueueCommand, string>> = {
   --fleet-rps r            jobs started per second across all workers (stored in Redis)
   --lock-duration ms       a worker silent this long is presumed dead (default 30000)
   --stalled-interval ms    how often to look for jobs of dead workers (default 30000)
-  --worker-id id           this worker's name in job data (default host:pid)`,
+  --worker-id id           this worker's name in job data (default host:pid)
+  --fleet-breaker          pause every worker when the provider keeps refusing submits (fleetBreaker)`,
   enqueue: `pictor enqueue <prompt> --redis redis://host:6379 [options]
   Prints the job id. The same --job-id twice is one job (and one submit).
   --model provider:model   --size WxH   --quality q   --n k
@@ -99,6 +100,7 @@ async function workerCommand(argv: readonly string[], io: QueueCliIO): Promise<n
     'lock-duration': { type: 'string' },
     'stalled-interval': { type: 'string' },
     'worker-id': { type: 'string' },
+    'fleet-breaker': { type: 'boolean', default: false },
   });
   if (values.help) return help('worker', io);
   const connection = redisOf(values.redis);
@@ -112,6 +114,7 @@ async function workerCommand(argv: readonly string[], io: QueueCliIO): Promise<n
     ...(values.queue ? { name: values.queue } : {}),
     ...(values.out ? { saveTo: values.out } : {}),
     ...(values['worker-id'] ? { workerId: values['worker-id'] } : {}),
+    ...(values['fleet-breaker'] ? { fleetBreaker: {} } : {}),
     concurrency: numberOf('concurrency', values.concurrency, (n) => whole(n) && n > 0, 'a positive whole number'),
     lockDurationMs: numberOf('lock-duration', values['lock-duration'], whole, 'a whole number of ms'),
     stalledIntervalMs: numberOf('stalled-interval', values['stalled-interval'], whole, 'a whole number of ms'),

@@ -72,7 +72,7 @@ describe('pictor enqueue / job / worker', () => {
 
   it('a worker started with fleet limits stores them in Redis for the whole fleet', async () => {
     const name = queueName();
-    const worker = startCli(['worker', '--config', config, '--redis', redisUrl(), '--queue', name, '--fleet-concurrency', '3', '--fleet-rps', '2.5']);
+    const worker = startCli(['worker', '--config', config, '--redis', redisUrl(), '--queue', name, '--fleet-concurrency', '3', '--fleet-rps', '2.5', '--fleet-breaker']);
     await worker.line(/ready on queue/);
     const queue = createImageQueue({ connection: redisUrl(), name });
     try {
