@@ -32,6 +32,8 @@ export default defineConfig({
       project('packages/cli', 'cli'),
       project('packages/ai-sdk', 'ai-sdk'),
       project('packages/otel', 'otel'),
+      // Needs redis-server: its globalSetup starts one on a free loopback port.
+      { ...project('packages/queue', 'queue'), test: { ...project('packages/queue', 'queue').test, globalSetup: ['test/redis.global.ts'], testTimeout: 180_000 } },
       project('examples', 'examples'),
       // Hostile servers, files and keys (issue 12): its own project so it can be run alone.
       // Every file also asserts its process's peak RSS stayed under 300 MB.

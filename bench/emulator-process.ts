@@ -12,7 +12,7 @@ export interface DurationSpec {
   readonly seed: number;
 }
 
-const spec = JSON.parse(process.argv[2] ?? '{}') as { durations?: DurationSpec; faults?: EmulatorFault[] };
+const spec = JSON.parse(process.argv[2] ?? '{}') as { durations?: DurationSpec; faults?: EmulatorFault[]; keepAliveTimeoutMs?: number };
 
 /** Seeded log-normal durations: index i always gets the same duration. */
 function durationAt(d: DurationSpec, index: number): number {
@@ -32,6 +32,7 @@ const durations = spec.durations;
 const emulator = await startEmulator({
   imageSize: { width: 4, height: 4 },
   faults: spec.faults ?? [],
+  keepAliveTimeoutMs: spec.keepAliveTimeoutMs,
   // Durations follow the prompt's index ("task 17" → index 17) so every client sees the same tasks.
   durations: durations ? (_p, prompt) => durationAt(durations, Number(/(\d+)$/.exec(prompt)?.[1] ?? 0)) : 0,
 });

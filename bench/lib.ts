@@ -31,7 +31,7 @@ export interface EmulatorProcess {
   close(): Promise<void>;
 }
 
-export async function startEmulatorProcess(spec: { durations?: DurationSpec; faults?: EmulatorFault[] } = {}): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(spec: { durations?: DurationSpec; faults?: EmulatorFault[]; keepAliveTimeoutMs?: number } = {}): Promise<EmulatorProcess> {
   const child: ChildProcess = fork(new URL('./emulator-process.ts', import.meta.url).pathname, [JSON.stringify(spec)], {
     execArgv: ['--conditions=@pictor/source'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

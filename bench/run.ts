@@ -40,6 +40,7 @@ await section('scale', runScale);
 await section('failover', () => runFailover(quick));
 await section('footprint', () => runFootprint(quick));
 await section('otel', () => runOtel(quick));
+await section('queue', async () => (await import('./queue.ts')).runQueue(quick));
 
 const header = ['scenario', 'metric', 'pictor', 'baseline (same run)', 'ratio', 'target', 'met'];
 const table = [header, ...rows.map((r) => [r.scenario, r.metric, r.pictor, r.baseline, r.ratio, r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO'])];

@@ -17,6 +17,8 @@ export interface ReadmeBlock {
   readonly code: string;
   /** The reason given by a preceding not-run marker, if any. */
   readonly notRun: string | undefined;
+  /** For a ts block that needs a service the test run has not (Redis): type-checked, not run. Its reason. */
+  readonly typecheckOnly?: string | undefined;
   /** For a text block: the command whose exact output it shows, from an output-of marker. */
   readonly outputOf?: string | undefined;
 }
@@ -24,6 +26,7 @@ export interface ReadmeBlock {
 const LANGS: Readonly<Record<string, ReadmeBlock['lang']>> = { sh: 'sh', bash: 'sh', shell: 'sh', ts: 'ts', typescript: 'ts', text: 'text' };
 const NOT_RUN = /^<!--\s*not-run:\s*(.*?)\s*-->$/;
 const OUTPUT_OF = /^<!--\s*output-of:\s*(.*?)\s*-->$/;
+const TYPECHECK_ONLY = /^<!--\s*typecheck-only:\s*(.*?)\s*-->$/;
 
 /** The repository's README.md and every package's README.md. */
 export function readmeFiles(root: string): string[] {
@@ -49,7 +52,8 @@ export function extractBlocks(root: string, path: string): ReadmeBlock[] {
       const marker = markerBefore(lines, i);
       const block = { file: relative(root, path), line: i + 2, lang, code: lines.slice(i + 1, end).join('\n'), notRun: NOT_RUN.exec(marker)?.[1] };
       const outputOf = OUTPUT_OF.exec(marker)?.[1];
-      blocks.push(outputOf === undefined ? block : { ...block, outputOf });
+      const typecheckOnly = lang === 'ts' ? TYPECHECK_ONLY.exec(marker)?.[1] : undefined;
+      blocks.push(outputOf !== undefined ? { ...block, outputOf } : typecheckOnly !== undefined ? { ...block, typecheckOnly } : block);
     }
     i = end;
   }

@@ -10,6 +10,7 @@ import { COMMANDS } from './commands/index.ts';
 import type { CommandValues } from './commands/command.ts';
 import { EXIT_CODES } from './exit-codes.ts';
 import type { CliIO } from './io.ts';
+import { QUEUE_USAGE, isQueueCommand, runQueueCommand } from './queue-commands.ts';
 import { report } from './report.ts';
 
 export type { CliIO } from './io.ts';
@@ -19,10 +20,14 @@ function usage(): string {
   const names = Object.keys(COMMANDS);
   const width = Math.max(...names.map((name) => `pictor ${name} ${COMMANDS[name]!.usage}`.length)) + 2;
   const lines = names.map((name) => `  ${`pictor ${name} ${COMMANDS[name]!.usage}`.padEnd(width)} ${COMMANDS[name]!.summary}`);
+  const queue = Object.entries(QUEUE_USAGE).map(([name, text]) => `  pictor ${name} ${text}`);
   return `pictor — image generation across providers
 
 Usage:
 ${lines.join('\n')}
+
+Durable queue (BullMQ + Redis):
+${queue.join('\n')}
 
 Run \`pictor <command> --help\` for a command's options.
 With no API key set (ZAI_API_KEY, NOVITA_API_KEY) and no --config, the mock provider is used.
@@ -39,9 +44,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stdout.write(`${usage()}\n`);
     return name === undefined ? EXIT_CODES.usage : 0;
   }
+  if (isQueueCommand(name)) {
+    try {
+      return await runQueueCommand(name, args, io);
+    } catch (error) {
+      return report(error, io, new CallState(), { command: name, full: false });
+    }
+  }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    const suggestion = closest(name, Object.keys(COMMANDS));
+    const suggestion = closest(name, [...Object.keys(COMMANDS), ...Object.keys(QUEUE_USAGE)]);
     io.stderr.write(
       `pictor: unknown command "${name}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Commands: ${Object.keys(COMMANDS).join(', ')} (pictor --help)\n`,
     );

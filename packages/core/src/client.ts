@@ -8,6 +8,8 @@ import { PictorError } from './errors.ts';
 import { PriceSchema } from './cost.ts';
 import { failover, type FailoverCandidate, type FailoverProvider } from './failover.ts';
 import { withPrices } from './prices.ts';
+import { limitProvider } from './limited-provider.ts';
+import { Limiter, LimitsSchema } from './limits.ts';
 import { zodError } from './request.ts';
 import type { ImageProvider } from './types.ts';
 
@@ -55,6 +57,11 @@ export const ClientConfigSchema = z
         }
       })
       .default({}),
+    /**
+     * Client-side limits per provider ('zai') or model ('zai:glm-image'): `{ concurrency, rps }`.
+     * @default {} (no limits)
+     */
+    limits: LimitsSchema.default({}),
   })
   .strict();
 
@@ -78,6 +85,7 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
   const refs = [config.model, ...config.fallbacks];
   const available = Object.keys(registry);
   const providers: Record<string, ImageProvider> = {};
+  const limiter = new Limiter(config.limits);
 
   const providerFor = (id: string): ImageProvider => {
     const existing = providers[id];
@@ -93,13 +101,14 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
       if (!parsed.success) throw zodError(`Invalid config providers.${id}`, parsed.error);
       section = parsed.data;
     }
-    const provider = create(section);
+    const created = create(section);
+    const provider = limiter.applies(id) ? limitProvider(created, limiter) : created;
     providers[id] = provider;
     return provider;
   };
 
-  for (const id of Object.keys(config.providers)) {
-    if (!registry[id]) throw invalid(`Unknown provider "${id}" in providers; available: ${available.join(', ')}`);
+  for (const id of [...Object.keys(config.providers), ...Object.keys(config.limits).map((key) => key.split(':')[0] as string)]) {
+    if (!registry[id]) throw invalid(`Unknown provider "${id}" in providers or limits; available: ${available.join(', ')}`);
   }
 
   /** The provider and model a 'provider:model' names, or a clear error listing the provider's models. */

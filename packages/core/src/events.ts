@@ -43,6 +43,17 @@ export type PictorEvent =
       readonly reason: string;
       readonly error?: PictorError | undefined;
     })
+  | (EventBase & {
+      /** A call waits for a client-side limit (see limits.ts) before its submit. */
+      readonly type: 'limited';
+      /** The limit's key: 'provider' or 'provider:model'. */
+      readonly key: string;
+      readonly reason: 'concurrency' | 'rps';
+      /** Place in the queue for a concurrency slot (1 = next). */
+      readonly position?: number | undefined;
+      /** Wait for the rate limit, in ms. */
+      readonly delayMs?: number | undefined;
+    })
   | (EventBase & { readonly type: 'completed'; readonly result: ImageResult })
   | (EventBase & { readonly type: 'failed'; readonly error: PictorError });
 

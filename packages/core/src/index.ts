@@ -13,6 +13,8 @@ export * from './handle.ts';
 export * from './image-type.ts';
 export * from './http.ts';
 export * from './json.ts';
+export * from './limited-provider.ts';
+export * from './limits.ts';
 export * from './poll.ts';
 export * from './prepare.ts';
 export * from './prices.ts';

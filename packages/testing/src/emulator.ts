@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { paintPng, seededRandom } from '@pictor/mock';
+import { createConcurrencyGate } from './emulator-concurrency.ts';
 
 export type EmulatedProvider = 'zai' | 'novita';
 export type EmulatedEndpoint = 'sync' | 'submit' | 'status' | 'image';
@@ -65,6 +66,17 @@ export interface EmulatorOptions {
    * @default Date.now
    */
   readonly now?: (() => number) | undefined;
+  /**
+   * Tasks that may run at once; a submit beyond it is refused as Z.AI does (HTTP 429, code 1302).
+   * @default unlimited
+   */
+  readonly maxConcurrentTasks?: number | undefined;
+  /**
+   * How long an idle keep-alive connection stays open. Benchmarks on a starved machine raise it: a
+   * client reusing a socket the server is closing sees "other side closed", an unknown submit outcome.
+   * @default 5000
+   */
+  readonly keepAliveTimeoutMs?: number | undefined;
 }
 
 export interface EmulatorTask {
@@ -97,6 +109,8 @@ export interface Emulator {
    * placeholder key, and polling paced by the emulator's task duration rather than the real model's.
    */
   providerConfig(provider: EmulatedProvider): EmulatorProviderConfig;
+  /** The most tasks running at once, and submits refused by `maxConcurrentTasks`. */
+  readonly concurrency: { readonly maxObserved: number; readonly refused: number };
   /** Replaces the fault script (and re-arms `times`). */
   setFaults(faults: readonly EmulatorFault[]): void;
   /** Clears counters, tasks and faults' use counts. */
@@ -120,6 +134,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const submitsByPrompt = new Map<string, number>();
   const tasks = new Map<string, EmulatorTask>();
   const random = seededRandom(options.seed ?? 1);
+  const gate = createConcurrencyGate(options.maxConcurrentTasks);
   const sockets = new Set<Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let nextId = 1n;
@@ -181,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       statusReads: 0,
     };
     tasks.set(id, task);
+    gate.started(task.acceptedAt, task.durationMs);
     return task;
   };
 
@@ -243,6 +259,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!prompt) return send(res, 400, providerError(provider, 400, provider === 'zai' ? '1213' : 'INVALID_REQUEST_BODY', 'prompt is required'));
     }
 
+    if ((endpoint === 'sync' || endpoint === 'submit') && !gate.admit(Date.now())) {
+      return send(res, 429, providerError(provider, 429, provider === 'zai' ? '1302' : 'RATE_LIMIT_EXCEEDED', 'too many tasks running at once'));
+    }
     const fault = pickFault(provider, endpoint, prompt ?? taskForStatus?.prompt);
     const ambiguous = fault && (fault.afterAccept ?? (fault.type === 'reset' || fault.type === 'malformed' || [500, 502, 504].includes(fault.status ?? 0)));
     if (fault?.type === 'slow') await delay(fault.delayMs ?? 2000);
@@ -306,7 +325,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!res.headersSent) send(res, 500, { error: String(error) });
     });
   });
-  server.keepAliveTimeout = 5000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -330,6 +349,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       apiKey: 'emulated-key',
       poll: { typicalDurationMs: Math.max(1, durationFor(provider, '', 0)) },
     }),
+    concurrency: gate,
     setFaults(next) {
       faults = [...next];
       used = faults.map(() => 0);
@@ -338,6 +358,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const key of Object.keys(counters)) delete counters[key];
       submitsByPrompt.clear();
       tasks.clear();
+      gate.reset();
       used = faults.map(() => 0);
     },
     close: () =>
