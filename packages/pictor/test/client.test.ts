@@ -38,7 +38,7 @@ describe('createImageClient', () => {
     const client = createImageClient({ model: 'mock:glm-image', providers: { mock: { durationMs: 5 } } });
     await expect(client.generate({ prompt: 'x', model: 'cogview-4-250304' })).resolves.toMatchObject({ model: 'cogview-4-250304' });
     await expect(client.generate({ prompt: 'x', model: 'mock:cogview-4-250304' })).resolves.toMatchObject({ model: 'cogview-4-250304' });
-    expect(error(() => client.generate({ prompt: 'x', model: 'mock:nope' })).message).toContain('available: mock:glm-image, mock:cogview-4-250304');
+    await expect(client.generate({ prompt: 'x', model: 'mock:nope' })).rejects.toThrow('available: mock:glm-image, mock:cogview-4-250304');
   });
 
   it('resumes handles through the client', async () => {
