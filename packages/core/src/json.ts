@@ -37,8 +37,10 @@ function quoteUnsafeIntegers(text: string): string {
     if (code === QUOTE) {
       i = afterString(text, i + 1);
     } else if (code === MINUS || isDigit(code)) {
-      const { end, integerEnd } = numberToken(text, i);
-      if (end === integerEnd && integerEnd - i >= 16 && !Number.isSafeInteger(Number(text.slice(i, end)))) {
+      let integerEnd = code === MINUS ? i + 1 : i;
+      while (isDigit(text.charCodeAt(integerEnd))) integerEnd++;
+      const end = afterFractionAndExponent(text, integerEnd);
+      if (end === integerEnd && end - i >= 16 && !Number.isSafeInteger(Number(text.slice(i, end)))) {
         parts.push(text.slice(copied, i), '"', text.slice(i, end), '"');
         copied = end;
       }
@@ -66,12 +68,9 @@ function afterString(text: string, from: number): number {
   }
 }
 
-/** A JSON number at `start`: where its integer part ends and where the whole token ends. */
-function numberToken(text: string, start: number): { end: number; integerEnd: number } {
-  let i = start;
-  if (text.charCodeAt(i) === MINUS) i++;
-  while (isDigit(text.charCodeAt(i))) i++;
-  const integerEnd = i;
+/** Where a number token ends, given where its integer part ends (after any fraction and exponent). */
+function afterFractionAndExponent(text: string, integerEnd: number): number {
+  let i = integerEnd;
   if (text.charCodeAt(i) === DOT) {
     i++;
     while (isDigit(text.charCodeAt(i))) i++;
@@ -83,5 +82,5 @@ function numberToken(text: string, start: number): { end: number; integerEnd: nu
     if (sign === 43 || sign === MINUS) i++;
     while (isDigit(text.charCodeAt(i))) i++;
   }
-  return { end: i, integerEnd };
+  return i;
 }
