@@ -53,6 +53,8 @@ async function measure(clients: Record<string, Call>, count: number, concurrency
   const best: Record<string, Measure> = {};
   for (let round = 0; round < 2; round++) {
     for (const [name, call] of Object.entries(clients)) {
+      // Start each client's loop from a collected heap, so no client pays for another's garbage.
+      (globalThis as { gc?: () => void }).gc?.();
       const cpu = process.cpuUsage();
       const { latencies, wallMs } = await load(count, concurrency, call);
       const used = process.cpuUsage(cpu);

@@ -6,9 +6,9 @@
  * ky's own retry is off because only the stage-aware policy in retry.ts knows
  * whether a retry could pay twice.
  */
-import type { KyInstance } from 'ky';
 import { PictorError, abortedError, type ErrorKind, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
+import { createKyTransport, loadKy } from './ky-transport.ts';
 import { redactSecrets, redactValue, registerSecret } from './redact.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, TIMED_OUT, TOO_LARGE, readCappedText } from './response-body.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -93,7 +93,7 @@ const NOT_SENT_CODES = new Set([
 /**
  * Builds the client once per provider. Construction refuses, as invalid_request, a key or header
  * fetch could not send and a plain-http base URL (see transport-policy.ts). Per call, the hot
- * path is one ky call (its options built once here) and one capped body read.
+ * path is one ky call (see ky-transport.ts) and one capped body read.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const provider = options.provider;
@@ -103,26 +103,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseURL = options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`;
   const defaultTimeoutMs = options.timeoutMs ?? 60_000;
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  let instance: KyInstance | undefined;
-  const client = async (): Promise<KyInstance> => {
-    const { default: ky } = await loadKy();
-    instance ??= ky.create({
-      // `prefix` joins strings; `baseUrl` would build a Request per call just to resolve the URL.
-      prefix: baseURL,
-      retry: 0,
-      ...(options.totalTimeoutMs !== undefined ? { totalTimeout: options.totalTimeoutMs } : {}),
-      // Error statuses are read here, through the same capped body read as successes.
-      throwHttpErrors: false,
-      headers: {
-        accept: 'application/json',
-        ...options.headers,
-        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-      },
-      // Bound once: ky's default binds globalThis.fetch on every call.
-      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-    });
-    return instance;
-  };
+  const transport = createKyTransport({
+    baseURL,
+    headers: {
+      accept: 'application/json',
+      ...options.headers,
+      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    },
+    fetch: options.fetch,
+    totalTimeoutMs: options.totalTimeoutMs,
+  });
 
   const send = async (method: 'get' | 'post', path: string, request: HttpRequest = {}): Promise<HttpResponse> => {
     if (!options.apiKey) {
@@ -142,11 +132,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let response: Response;
     let text: Awaited<ReturnType<typeof readCappedText>>;
     try {
-      response = await (instance ?? (await client()))(url, {
+      response = await transport(url, {
         method,
-        timeout: timeoutMs,
-        ...(request.json !== undefined ? { json: request.json } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
+        timeoutMs,
+        body: request.json === undefined ? undefined : JSON.stringify(request.json),
+        signal: request.signal,
       });
       text = await readCappedText(response, maxBytes, timeoutMs);
     } catch (error) {
@@ -316,17 +306,6 @@ function safeCause(error: unknown): unknown {
   const plain = new Error(redactSecrets(error.message), keep ? { cause: keep } : undefined);
   plain.name = error.name;
   return plain;
-}
-
-/**
- * ky is loaded on the first request, not at import: it is a third of core's cold import time
- * (bench/footprint), and code that never makes a request (the mock, validation, the CLI's
- * `models`) should not pay for it.
- */
-let kyModule: Promise<typeof import('ky')> | undefined;
-function loadKy(): Promise<typeof import('ky')> {
-  kyModule ??= import('ky');
-  return kyModule;
 }
 
 /** Walks the cause chain for a system error code such as ECONNREFUSED. */

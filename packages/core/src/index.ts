@@ -9,6 +9,7 @@ export * from './failover.ts';
 export * from './handle.ts';
 export * from './http.ts';
 export * from './json.ts';
+export * from './ky-transport.ts';
 export * from './poll.ts';
 export * from './prepare.ts';
 export * from './provider.ts';
