@@ -1,7 +1,8 @@
 /**
  * The HTTP client every adapter shares, on ky. It owns what is the same for all
- * providers: base URL, bearer auth, per-attempt and total timeouts, abort,
- * Retry-After, lossless JSON, classification of transport failures (did the
+ * providers: base URL (TLS unless loopback or allowInsecure), bearer auth,
+ * per-request and total timeouts, abort, Retry-After, a cap on the bytes read
+ * per response, lossless JSON, classification of transport failures (did the
  * request reach the provider?) and key redaction. Retries are NOT done here:
  * ky's own retry is off because only the stage-aware policy in retry.ts knows
  * whether a retry could pay twice.

@@ -136,7 +136,10 @@ export interface ProviderClientOptions {
   readonly baseURL?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly fetch?: typeof globalThis.fetch | undefined;
-  /** Per-request timeout in ms. */
+  /**
+   * Per-request timeout in ms, for the response headers and again for the body.
+   * @default 60000 (Z.AI: 180000 for a sync generation)
+   */
   readonly timeoutMs?: number | undefined;
   /**
    * Largest API response body read, in decoded bytes (after gzip): a larger body is cancelled
