@@ -1,7 +1,7 @@
 /**
  * The HTTP client every adapter shares, on ky. It owns what is the same for all
  * providers: base URL (TLS unless loopback or allowInsecure), bearer auth,
- * per-request and total timeouts, abort, Retry-After, a cap on the bytes read
+ * per-request timeouts, abort, Retry-After, a cap on the bytes read
  * per response, lossless JSON, classification of transport failures (did the
  * request reach the provider?) and key redaction. Retries are NOT done here:
  * ky's own retry is off because only the stage-aware policy in retry.ts knows
@@ -44,8 +44,6 @@ export interface HttpClientOptions
   readonly baseURL: string;
   /** Message for the authentication error raised at call time when no key is set. */
   readonly missingKeyMessage?: string | undefined;
-  /** Optional upper bound for one call including the body read (default: none beyond timeoutMs). */
-  readonly totalTimeoutMs?: number | undefined;
   readonly mapError?: ErrorMapper | undefined;
 }
 
@@ -112,7 +110,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
     },
     fetch: options.fetch,
-    totalTimeoutMs: options.totalTimeoutMs,
   });
 
   const send = async (method: 'get' | 'post', path: string, request: HttpRequest = {}): Promise<HttpResponse> => {

@@ -13,7 +13,6 @@ export interface TransportOptions {
   /** Every header sent, auth included; `content-type: application/json` is added for a body. */
   readonly headers: Readonly<Record<string, string>>;
   readonly fetch?: typeof globalThis.fetch | undefined;
-  readonly totalTimeoutMs?: number | undefined;
 }
 
 export interface TransportRequest {
@@ -49,7 +48,6 @@ export function createKyTransport(options: TransportOptions): Transport {
       // Error statuses come back as responses: http.ts reads every body through the same cap.
       throwHttpErrors: false,
       fetch: dispatch as typeof globalThis.fetch,
-      ...(options.totalTimeoutMs !== undefined ? { totalTimeout: options.totalTimeoutMs } : {}),
     });
     return instance;
   };
