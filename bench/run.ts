@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { runFailover } from './failover.ts';
 import { runFootprint } from './footprint.ts';
+import { runJson } from './json.ts';
 import type { Row } from './lib.ts';
 import { runOtel } from './otel.ts';
 import { runOverhead } from './overhead.ts';
@@ -41,6 +42,7 @@ await section('failover', () => runFailover(quick));
 await section('footprint', () => runFootprint(quick));
 await section('otel', () => runOtel(quick));
 await section('queue', async () => (await import('./queue.ts')).runQueue(quick));
+await section('json', () => runJson(quick));
 
 const header = ['scenario', 'metric', 'pictor', 'baseline (same run)', 'ratio', 'target', 'met'];
 const table = [header, ...rows.map((r) => [r.scenario, r.metric, r.pictor, r.baseline, r.ratio, r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO'])];

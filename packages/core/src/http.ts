@@ -1,16 +1,19 @@
 /**
  * The HTTP client every adapter shares, on ky. It owns what is the same for all
- * providers: base URL, bearer auth, per-attempt and total timeouts, abort,
- * Retry-After, lossless JSON, classification of transport failures (did the
+ * providers: base URL (TLS unless loopback or allowInsecure), bearer auth,
+ * per-request timeouts, abort, Retry-After, a cap on the bytes read
+ * per response, lossless JSON, classification of transport failures (did the
  * request reach the provider?) and key redaction. Retries are NOT done here:
  * ky's own retry is off because only the stage-aware policy in retry.ts knows
  * whether a retry could pay twice.
  */
-import type { KyInstance } from 'ky';
 import { PictorError, abortedError, type ErrorKind, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
+import { createKyTransport, loadKy } from './ky-transport.ts';
 import { Redactor, redactSecrets, redactValue } from './redact.ts';
+import { DEFAULT_MAX_RESPONSE_BYTES, TIMED_OUT, TOO_LARGE, readCappedText } from './response-body.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { checkBaseURL, checkHeaders } from './transport-policy.ts';
 import type { ProviderClientOptions } from './types.ts';
 
 /** What an adapter learns from an error body; http.ts fills in the rest. */
@@ -35,13 +38,12 @@ export interface HttpErrorContext {
 export type ErrorMapper = (context: HttpErrorContext) => ErrorMapping | undefined;
 
 /** The transport half of ProviderClientOptions (timeoutMs: per attempt, default 60 s), plus what http needs. */
-export interface HttpClientOptions extends Pick<ProviderClientOptions, 'apiKey' | 'headers' | 'fetch' | 'timeoutMs'> {
+export interface HttpClientOptions
+  extends Pick<ProviderClientOptions, 'apiKey' | 'headers' | 'fetch' | 'timeoutMs' | 'maxResponseBytes' | 'allowInsecure'> {
   readonly provider: string;
   readonly baseURL: string;
   /** Message for the authentication error raised at call time when no key is set. */
   readonly missingKeyMessage?: string | undefined;
-  /** Optional upper bound for one call including the body read (default: none beyond timeoutMs). */
-  readonly totalTimeoutMs?: number | undefined;
   readonly mapError?: ErrorMapper | undefined;
 }
 
@@ -49,6 +51,12 @@ export interface HttpRequest {
   readonly json?: unknown;
   readonly searchParams?: Record<string, string> | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * This request's timeout in ms, for the headers and again for the body (e.g. a sync generation
+   * that holds the connection for minutes).
+   * @default the client's timeoutMs
+   */
+  readonly timeoutMs?: number | undefined;
 }
 
 export interface HttpResponse {
@@ -83,68 +91,71 @@ const NOT_SENT_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
 ]);
 
+/**
+ * Builds the client once per provider. Construction refuses, as invalid_request, a key or header
+ * fetch could not send and a plain-http base URL (see transport-policy.ts). Per call, the hot
+ * path is one ky call (see ky-transport.ts) and one capped body read.
+ */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const provider = options.provider;
+  checkHeaders(provider, options.apiKey, options.headers);
+  checkBaseURL(options.baseURL, provider, options.allowInsecure);
   const redactor = new Redactor([options.apiKey]);
   const baseURL = options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`;
-  let instance: KyInstance | undefined;
-  const client = async (): Promise<KyInstance> => {
-    const { default: ky } = await loadKy();
-    instance ??= ky.create({
-      baseUrl: baseURL,
-      retry: 0,
-      timeout: options.timeoutMs ?? 60_000,
-      ...(options.totalTimeoutMs !== undefined ? { totalTimeout: options.totalTimeoutMs } : {}),
-      throwHttpErrors: true,
-      parseJson: (text: string) => parseJsonLossless(text),
-      headers: {
-        accept: 'application/json',
-        ...options.headers,
-        ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
-      },
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-    return instance;
-  };
+  const defaultTimeoutMs = options.timeoutMs ?? 60_000;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const transport = createKyTransport({
+    baseURL,
+    headers: {
+      accept: 'application/json',
+      ...options.headers,
+      ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+    },
+    fetch: options.fetch,
+  });
 
   const send = async (method: 'get' | 'post', path: string, request: HttpRequest = {}): Promise<HttpResponse> => {
     if (!options.apiKey) {
       throw new PictorError({
         kind: 'authentication',
-        provider: options.provider,
-        message: options.missingKeyMessage ?? `No API key configured for ${options.provider}`,
+        provider,
+        message: options.missingKeyMessage ?? `No API key configured for ${provider}`,
         retryable: false,
         submitOutcome: 'not_created',
       });
     }
     // Aborted before anything was sent: provably nothing was created.
-    if (request.signal?.aborted) throw abortedError(request.signal, options.provider).with({ submitOutcome: 'not_created' });
-    const relative = path.replace(/^\//, '');
+    if (request.signal?.aborted) throw abortedError(request.signal, provider).with({ submitOutcome: 'not_created' });
+    const relative = path.charCodeAt(0) === 47 ? path.slice(1) : path;
+    const url = request.searchParams ? `${relative}?${new URLSearchParams(request.searchParams)}` : relative;
+    const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
+    const where = { provider, method, path: relative, timeoutMs };
     let response: Response;
-    let text: string;
+    let text: Awaited<ReturnType<typeof readCappedText>>;
     try {
-      const pending = (await client())(relative, {
+      response = await transport(url, {
         method,
-        ...(request.json !== undefined ? { json: request.json } : {}),
-        ...(request.searchParams ? { searchParams: request.searchParams } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
+        timeoutMs,
+        body: request.json === undefined ? undefined : JSON.stringify(request.json),
+        signal: request.signal,
       });
-      // ky's .text() bounds the body read by the same timeout as the headers.
-      text = await pending.text();
-      response = await pending;
+      text = await readCappedText(response, maxBytes, timeoutMs);
     } catch (error) {
-      throw await toHttpError(error, options, method, relative, request.signal);
+      throw await toHttpError(error, where, request.signal);
     }
+    if (!response.ok) throw statusError(response, text, where, options.mapError);
     const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-log-id') ?? undefined;
+    if (typeof text !== 'string') throw unreadableBody(text, response.status, requestId, where, maxBytes);
     let data: unknown;
     try {
-      data = text.trim() === '' ? undefined : parseJsonLossless(text);
+      data = /\S/.test(text) ? parseJsonLossless(text) : undefined;
     } catch (error) {
       throw new PictorError({
         kind: 'invalid_response',
-        provider: options.provider,
+        provider,
         status: response.status,
         requestId,
-        message: `${options.provider} answered ${method.toUpperCase()} /${relative} with a body that is not JSON: ${snippet(text)}`,
+        message: `${provider} answered ${method.toUpperCase()} /${relative} with a body that is not JSON: ${snippet(text)}`,
         // Garbage is usually a gateway hiccup: a status read may try again (reads are free), but a
         // 2xx with garbage after a POST may have created a task, so a submit is not repeated.
         retryable: true,
@@ -161,7 +172,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     throw redactor.error(error);
   };
   return {
-    provider: options.provider,
+    provider,
     baseURL,
     redactor,
     get: (path, request) => send('get', path, request).catch(redacted),
@@ -169,45 +180,101 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-async function toHttpError(
-  error: unknown,
-  options: HttpClientOptions,
-  method: string,
-  path: string,
-  signal: AbortSignal | undefined,
-): Promise<PictorError> {
-  const provider = options.provider;
-  const where = `${method.toUpperCase()} /${path}`;
-  if (signal?.aborted) return abortedError(signal, provider);
-  const { isHTTPError, isNetworkError, isTimeoutError } = await loadKy();
-  if (isHTTPError(error)) {
-    const status = error.response.status;
-    const headers = error.response.headers;
-    const body: unknown = error.data;
-    const mapped = options.mapError?.({ status, body, headers, method, path });
-    const kind = mapped?.kind ?? kindForStatus(status);
-    const requestId = headers.get('x-request-id') ?? headerlessRequestId(body);
-    const detail = mapped?.message ?? bodyMessage(body) ?? error.response.statusText;
+/** Where a call went, for error messages. */
+interface CallSite {
+  readonly provider: string;
+  readonly method: string;
+  readonly path: string;
+  readonly timeoutMs: number;
+}
+
+/**
+ * A 2xx whose body could not be read: too large or too slow. After a POST the task may exist
+ * (outcome unknown), so a submit is never repeated on it; a too-large body is not retried either.
+ */
+function unreadableBody(
+  reason: typeof TOO_LARGE | typeof TIMED_OUT,
+  status: number,
+  requestId: string | undefined,
+  site: CallSite,
+  maxBytes: number,
+): PictorError {
+  const where = `${site.method.toUpperCase()} /${site.path}`;
+  if (reason === TIMED_OUT) {
     return new PictorError({
-      kind,
-      provider,
+      kind: 'timeout',
+      provider: site.provider,
       status,
-      providerCode: mapped?.providerCode,
       requestId,
-      retryAfterMs: parseRetryAfter(headers),
-      retryable: mapped?.retryable,
-      submitOutcome: mapped?.submitOutcome ?? outcomeForStatus(status),
-      message: `${provider} ${where} failed with HTTP ${status}${mapped?.providerCode ? ` (code ${mapped.providerCode})` : ''}: ${detail}`,
-      details: { body: redactValue(body) },
-      cause: safeCause(error),
+      submitOutcome: 'unknown',
+      message: `${site.provider} ${where}: the response body did not arrive within ${site.timeoutMs} ms`,
     });
   }
+  return new PictorError({
+    kind: 'invalid_response',
+    provider: site.provider,
+    status,
+    requestId,
+    retryable: false,
+    submitOutcome: 'unknown',
+    details: { maxResponseBytes: maxBytes },
+    message:
+      `${site.provider} answered ${where} with a body over ${maxBytes} bytes (maxResponseBytes); it was not read. ` +
+      'If this was a submit, the task may exist: check the provider console before submitting again',
+  });
+}
+
+/** A non-2xx answer as a PictorError: the adapter's mapping first, then the status. */
+function statusError(
+  response: Response,
+  text: string | typeof TOO_LARGE | typeof TIMED_OUT,
+  site: CallSite,
+  mapError: ErrorMapper | undefined,
+): PictorError {
+  const { status, headers } = response;
+  const where = `${site.method.toUpperCase()} /${site.path}`;
+  // An unreadable error body does not hide the status: it still says what happened.
+  const body = typeof text === 'string' ? errorBody(text) : undefined;
+  const mapped = mapError?.({ status, body, headers, method: site.method, path: site.path });
+  const kind = mapped?.kind ?? kindForStatus(status);
+  const requestId = headers.get('x-request-id') ?? headerlessRequestId(body);
+  const detail =
+    mapped?.message ?? bodyMessage(body) ?? (typeof text === 'string' ? response.statusText : `(body not read: ${text === TOO_LARGE ? 'over maxResponseBytes' : 'too slow'})`);
+  return new PictorError({
+    kind,
+    provider: site.provider,
+    status,
+    providerCode: mapped?.providerCode,
+    requestId,
+    retryAfterMs: parseRetryAfter(headers),
+    retryable: mapped?.retryable,
+    submitOutcome: mapped?.submitOutcome ?? outcomeForStatus(status),
+    message: `${site.provider} ${where} failed with HTTP ${status}${mapped?.providerCode ? ` (code ${mapped.providerCode})` : ''}: ${detail}`,
+    details: { body: redactValue(body) },
+  });
+}
+
+/** An error body: parsed JSON when it is JSON, else the text, else undefined. */
+function errorBody(text: string): unknown {
+  if (!/\S/.test(text)) return undefined;
+  try {
+    return parseJsonLossless(text);
+  } catch {
+    return text;
+  }
+}
+
+async function toHttpError(error: unknown, site: CallSite, signal: AbortSignal | undefined): Promise<PictorError> {
+  const provider = site.provider;
+  const where = `${site.method.toUpperCase()} /${site.path}`;
+  if (signal?.aborted) return abortedError(signal, provider);
+  const { isNetworkError, isTimeoutError } = await loadKy();
   if (isTimeoutError(error)) {
     return new PictorError({
       kind: 'timeout',
       provider,
       submitOutcome: 'unknown',
-      message: `${provider} ${where} got no response within ${options.timeoutMs ?? 60_000} ms`,
+      message: `${provider} ${where} got no response within ${site.timeoutMs} ms`,
       cause: safeCause(error),
     });
   }
@@ -246,17 +313,6 @@ function safeCause(error: unknown): unknown {
   const plain = new Error(redactSecrets(error.message), keep ? { cause: keep } : undefined);
   plain.name = error.name;
   return plain;
-}
-
-/**
- * ky is loaded on the first request, not at import: it is a third of core's cold import time
- * (bench/footprint), and code that never makes a request (the mock, validation, the CLI's
- * `models`) should not pay for it.
- */
-let kyModule: Promise<typeof import('ky')> | undefined;
-function loadKy(): Promise<typeof import('ky')> {
-  kyModule ??= import('ky');
-  return kyModule;
 }
 
 /** Walks the cause chain for a system error code such as ECONNREFUSED. */

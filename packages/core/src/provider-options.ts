@@ -25,6 +25,8 @@ export const providerClientOptionsSchema = z
     headers: z.record(z.string(), z.string()).optional(),
     fetch: z.custom<typeof globalThis.fetch>((v) => typeof v === 'function', 'fetch must be a function').optional(),
     timeoutMs: z.number().int().positive().max(2_147_483_647).optional(),
+    maxResponseBytes: z.number().int().positive('maxResponseBytes must be a positive number of bytes').optional(),
+    allowInsecure: z.boolean().optional(),
     retry: z.object({ submit: policy.optional(), status: policy.optional() }).strict().optional(),
     poll: z.record(z.string(), z.number()).optional(),
     strict: z.boolean().optional(),

@@ -161,8 +161,23 @@ export interface ProviderClientOptions {
   readonly baseURL?: string | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly fetch?: typeof globalThis.fetch | undefined;
-  /** Per-request timeout in ms. */
+  /**
+   * Per-request timeout in ms, for the response headers and again for the body.
+   * @default 60000 (Z.AI: 180000 for a sync generation)
+   */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Largest API response body read, in decoded bytes (after gzip): a larger body is cancelled
+   * while it streams and the call fails with `invalid_response` (a submit's outcome then unknown).
+   * @default 8388608 (8 MiB)
+   */
+  readonly maxResponseBytes?: number | undefined;
+  /**
+   * Allow a plain-http `baseURL` that is not loopback (the key then travels unencrypted).
+   * Without it such a baseURL is an `invalid_request` when the provider is created.
+   * @default false
+   */
+  readonly allowInsecure?: boolean | undefined;
   readonly retry?: RetryOptions | undefined;
   readonly poll?: PollOptions | undefined;
   readonly strict?: boolean | undefined;

@@ -54,6 +54,8 @@ export function createNovita(input: NovitaOptions = {}): ImageProvider {
     headers: options.headers,
     fetch: options.fetch,
     timeoutMs: options.timeoutMs ?? 60_000,
+    maxResponseBytes: options.maxResponseBytes,
+    allowInsecure: options.allowInsecure,
     mapError: mapNovitaError,
   });
 

@@ -64,18 +64,20 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
   const region = options.region ?? 'international';
   const baseURL = options.baseURL ?? ZAI_BASE_URLS[region];
   const apiKey = options.apiKey ?? readEnv('ZAI_API_KEY');
-  const httpOptions = {
+  const http = createHttpClient({
     provider: 'zai',
     baseURL,
     apiKey,
     missingKeyMessage: 'No Z.AI API key: pass createZai({ apiKey }) or set ZAI_API_KEY',
     headers: { 'accept-language': 'en-US,en', ...options.headers },
     fetch: options.fetch,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    maxResponseBytes: options.maxResponseBytes,
+    allowInsecure: options.allowInsecure,
     mapError: mapZaiError,
-  };
-  const http = createHttpClient({ ...httpOptions, timeoutMs: options.timeoutMs ?? 60_000 });
+  });
   // A sync glm-image call holds the connection for the whole generation (~20 s, more under load).
-  const slowHttp = createHttpClient({ ...httpOptions, timeoutMs: options.timeoutMs ?? SYNC_TIMEOUT_MS });
+  const syncTimeoutMs = options.timeoutMs ?? SYNC_TIMEOUT_MS;
   // One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
   const requestIds = new WeakMap<object, string>();
 
@@ -102,7 +104,7 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
     providerOptionsSchema: zaiProviderOptionsSchema,
 
     async generateSync(request, { signal }): Promise<AdapterOutput> {
-      const response = await slowHttp.post('images/generations', { json: body(request), signal });
+      const response = await http.post('images/generations', { json: body(request), signal, timeoutMs: syncTimeoutMs });
       const parsed = parse(SyncImageResponse, response.data, 'images/generations');
       return {
         images: toImages(parsed.data),

@@ -1,0 +1,70 @@
+/**
+ * Reads a response body with a cap on the decoded bytes, while it streams: a
+ * hostile or broken server (a 200 MB body, a gzip bomb that inflates to 10 GB)
+ * costs at most the cap in memory and stops as soon as the cap is passed.
+ * fetch inflates gzip/br/deflate before the stream, so the count is of decoded bytes.
+ */
+
+/** The body passed the cap; the stream was cancelled. */
+export const TOO_LARGE = Symbol('too large');
+/** The body did not finish within the time allowed; the stream was cancelled. */
+export const TIMED_OUT = Symbol('timed out');
+
+/** 8 MiB: a Z.AI or Novita API answer is a few KB (a b64 image a few MB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+const decoder = new TextDecoder();
+const ignore = () => undefined;
+
+/**
+ * The body as UTF-8 text, or TOO_LARGE / TIMED_OUT. Network failures and aborts (the request's
+ * signal also aborts the stream) reject with fetch's own error, for http.ts to classify.
+ */
+export async function readCappedText(
+  response: Response,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<string | typeof TOO_LARGE | typeof TIMED_OUT> {
+  const body = response.body;
+  if (!body) return '';
+  // A declared length over the cap is refused unread (only when not encoded: then it is the wire size).
+  const declared = response.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes && !response.headers.has('content-encoding')) {
+    void body.cancel().catch(ignore);
+    return TOO_LARGE;
+  }
+  const reader = body.getReader();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel().catch(ignore);
+  }, timeoutMs);
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        void reader.cancel().catch(ignore);
+        return TOO_LARGE;
+      }
+      chunks.push(value);
+    }
+    if (timedOut) return TIMED_OUT;
+    return decoder.decode(chunks.length === 1 ? chunks[0] : concat(chunks, total));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
