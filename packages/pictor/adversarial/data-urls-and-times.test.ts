@@ -24,7 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const zai = () => createZai({ apiKey: 'adversarial-key-000000', baseURL: `${server.url}/zai` });
+// The response body cap (maxResponseBytes, 8 MiB by default) is raised here so that the 24 MiB payload
+// reaches the data: URL cap this file is about; http-body-cap.test.ts covers the body cap itself.
+const zai = () => createZai({ apiKey: 'adversarial-key-000000', baseURL: `${server.url}/zai`, maxResponseBytes: 64 * 1024 * 1024 });
 const syncCall = (body: unknown) => {
   zaiBody = body;
   return zai().generate({ model: 'glm-image', mode: 'sync', prompt: 'p' }, { retry: { submit: { retries: 0 } } });
