@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PictorError, type ImageResult } from '../src/index.ts';
-import { loadClientConfig, localIoError, nodeLookup, safeFileComponent, saveImage, saveResult } from '../src/save.ts';
+import { loadClientConfig, localIoError, nodeLookup, safeFileComponent, saveImage, saveResult } from '../src/node.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 
 const PNG = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10, 7, 7]);
