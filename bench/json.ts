@@ -4,7 +4,7 @@
  * quadratic and OOM: bare 19-digit ids and long bare digit runs (so the lossless
  * scan runs), digit runs inside strings, and large b64 payloads.
  */
-import { parseJsonLossless } from '@pictor/core';
+import { parseJsonLossless } from '@pictor/core/adapter';
 import { fmt, type Row } from './lib.ts';
 
 /** A JSON text of about `bytes`: records with a bare 19-digit id, a 300-digit bare number, digits in strings and a b64 payload. */

@@ -7,7 +7,8 @@
 import { fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { GLM_IMAGE_SIZES, createProvider, type ModelSpec } from '@pictor/core';
+import { GLM_IMAGE_SIZES, type ModelSpec } from '@pictor/core';
+import { createProvider } from '@pictor/core/adapter';
 import { fmt, type Row } from './lib.ts';
 
 const TASKS = 10_000;

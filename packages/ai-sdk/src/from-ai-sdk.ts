@@ -6,7 +6,8 @@
  * The model is called in sync mode (one doGenerate per generation).
  */
 import type { ImageModelV4 } from '@ai-sdk/provider';
-import { createProvider, type AdapterOutput, type ImageProvider, type ModelSpec, type ProviderAdapter, type ProviderDefaults, type SizeRule } from '@pictor/core';
+import type { ImageProvider, ModelSpec, SizeRule } from '@pictor/core';
+import { createProvider, type AdapterOutput, type ProviderAdapter, type ProviderDefaults } from '@pictor/core/adapter';
 import { fromSdkError } from './from-sdk-error.ts';
 import { toDataUrl } from './media-type.ts';
 import { fromSdkWarning } from './warnings.ts';

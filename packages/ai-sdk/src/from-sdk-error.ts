@@ -6,7 +6,8 @@
  * provably never made.
  */
 import { APICallError, InvalidArgumentError, NoSuchModelError, UnsupportedFunctionalityError } from '@ai-sdk/provider';
-import { PictorError, errorCode, kindForStatus, outcomeForStatus, parseRetryAfter } from '@pictor/core';
+import { PictorError } from '@pictor/core';
+import { errorCode, kindForStatus, outcomeForStatus, parseRetryAfter } from '@pictor/core/adapter';
 
 /** Connection errors that prove the request never reached the provider. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);

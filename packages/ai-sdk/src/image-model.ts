@@ -3,7 +3,8 @@
  * behind it) as an AI SDK image model (specification v4).
  */
 import { UnsupportedFunctionalityError, type ImageModelV4, type ImageModelV4CallOptions, type ImageModelV4Result } from '@ai-sdk/provider';
-import { download, toPictorError, zodError, type DownloadOptions, type ImageClient, type ImageRequest, type ImageResult, type PictorEventListener } from '@pictor/core';
+import { download, toPictorError, type DownloadOptions, type ImageClient, type ImageRequest, type ImageResult, type PictorEventListener } from '@pictor/core';
+import { zodError } from '@pictor/core/adapter';
 import { callHeaders, withCallScope, type CallScope } from './call-scope.ts';
 import { pictorMetadata } from './metadata.ts';
 import { pictorCallOptionsSchema, type PictorCallOptions } from './options.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CircuitBreaker } from '../src/index.ts';
+import { CircuitBreaker } from '../src/breaker.ts';
 
 afterEach(() => void vi.useRealTimers());
 

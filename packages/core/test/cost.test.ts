@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPrice, costOf, formatCost, parseTaskHandle, type ImageResult } from '../src/index.ts';
+import { applyPrice, costOf } from '../src/cost.ts';
+import { formatCost, parseTaskHandle, type ImageResult } from '../src/index.ts';
 
 const result = (over: Partial<ImageResult> = {}): ImageResult =>
   ({

@@ -1,19 +1,10 @@
 /** The download network policy, redirects, magic bytes and data: URLs (issue 12, items 2 and 5). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  GLM_IMAGE_SIZES,
-  PictorError,
-  addressScope,
-  checkDownloadHost,
-  createProvider,
-  download,
-  isLoopbackURL,
-  parseCidr,
-  parseIp,
-  sniffRasterType,
-  type DownloadPolicy,
-  type ModelSpec,
-} from '../src/index.ts';
+import { GLM_IMAGE_SIZES, PictorError, download, type ModelSpec } from '../src/index.ts';
+import { addressScope, parseCidr, parseIp } from '../src/address.ts';
+import { checkDownloadHost, isLoopbackURL, type DownloadPolicy } from '../src/download-policy.ts';
+import { createProvider } from '../src/adapter-api.ts';
+import { sniffRasterType } from '../src/image-type.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 
 const PNG = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13]);

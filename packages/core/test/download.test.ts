@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PictorError, download, extensionFor, type ImageResult } from '../src/index.ts';
+import { PictorError, download, type ImageResult } from '../src/index.ts';
+import { extensionFor } from '../src/image-type.ts';
 import { saveImage, saveResult } from '../src/node.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
 

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ERROR_KINDS,
-  PictorError,
-  abortedError,
-  isAbortError,
-  isPictorError,
-  toPictorError,
-} from '../src/index.ts';
+import { ERROR_KINDS, PictorError, isPictorError, toPictorError } from '../src/index.ts';
+import { abortedError, isAbortError } from '../src/errors.ts';
 
 describe('PictorError', () => {
   it('derives retryable from the kind', () => {

@@ -3,7 +3,8 @@
  * read's span from it. Measured on a fake clock, where each adapter call takes a known time.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GLM_IMAGE_SIZES, PictorError, collectEvents, createProvider, sleep, type PictorEvent, type ProviderAdapter } from '../src/index.ts';
+import { GLM_IMAGE_SIZES, PictorError, collectEvents, type PictorEvent } from '../src/index.ts';
+import { createProvider, sleep, type ProviderAdapter } from '../src/adapter-api.ts';
 
 afterEach(() => void vi.useRealTimers());
 

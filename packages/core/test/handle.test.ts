@@ -1,6 +1,7 @@
 /** Task handles read from disk are untrusted: strict schema, result only on sync handles. */
 import { describe, expect, it } from 'vitest';
-import { GLM_IMAGE_SIZES, PictorError, createProvider, parseTaskHandle, type ImageResult, type ModelSpec, type ProviderAdapter, type TaskHandle } from '../src/index.ts';
+import { GLM_IMAGE_SIZES, PictorError, parseTaskHandle, type ImageResult, type ModelSpec, type TaskHandle } from '../src/index.ts';
+import { createProvider, type ProviderAdapter } from '../src/adapter-api.ts';
 
 const image = { url: 'https://img.test/a.png', mediaType: 'image/png', width: 1024, height: 1024, expiresAt: '2026-01-01T00:00:00.000Z' };
 const result: ImageResult = {

@@ -2,14 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { afterEach, describe, expect, it } from 'vitest';
 import { digitRunChunk, gzipBomb, streamBody } from './hostile-server.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
-import {
-  PictorError,
-  checkBaseURL,
-  createHttpClient,
-  isLoopbackHostname,
-  providerClientOptionsSchema,
-  type HttpClientOptions,
-} from '../src/index.ts';
+import { PictorError } from '../src/index.ts';
+import { checkBaseURL, isLoopbackHostname } from '../src/transport-policy.ts';
+import { createHttpClient, providerClientOptionsSchema, type HttpClientOptions } from '../src/adapter-api.ts';
 
 const KEY = 'hardening-key-0123456789abcdef';
 let server: LocalServer | undefined;

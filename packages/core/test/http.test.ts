@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl, startLocalServer } from './local-server.ts';
-import { PictorError, createHttpClient, errorCode, kindForStatus, outcomeForStatus, type HttpClientOptions } from '../src/index.ts';
+import { PictorError } from '../src/index.ts';
+import { createHttpClient, errorCode, kindForStatus, outcomeForStatus, type HttpClientOptions } from '../src/adapter-api.ts';
 
 const BASE = 'https://api.example.test/v4';
 const KEY = 'test-key-0123456789abcdef';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonLossless } from '../src/index.ts';
+import { parseJsonLossless } from '../src/adapter-api.ts';
 
 /** A JSON text with bare integers of any length spliced in, and the value each should read as. */
 const bigIntegers = fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n });

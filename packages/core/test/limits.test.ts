@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Limiter, PictorError, collectEvents, limitProvider, type ImageProvider, type TaskHandle } from '../src/index.ts';
+import { Limiter } from '../src/limits.ts';
+import { PictorError, collectEvents, type ImageProvider, type TaskHandle } from '../src/index.ts';
+import { limitProvider } from '../src/limited-provider.ts';
 
 afterEach(() => void vi.useRealTimers());
 

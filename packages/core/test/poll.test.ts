@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { POLL_PRESETS, PictorError, planDelays, pollUntilDone, type TaskStatus } from '../src/index.ts';
+import { POLL_PRESETS, PictorError, type TaskStatus } from '../src/index.ts';
+import { planDelays, pollUntilDone } from '../src/poll.ts';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());

@@ -5,14 +5,12 @@ import {
   GLM_IMAGE_SIZES,
   PictorError,
   collectEvents,
-  createProvider,
   estimateCost,
-  guessMediaType,
-  type AdapterStatus,
   type ModelSpec,
-  type ProviderAdapter,
   type TaskHandle,
 } from '../src/index.ts';
+import { createProvider, type AdapterStatus, type ProviderAdapter } from '../src/adapter-api.ts';
+import { guessMediaType } from '../src/provider.ts';
 
 const spec = (over: Partial<ModelSpec> & Pick<ModelSpec, 'id'>): ModelSpec => ({
   sizes: GLM_IMAGE_SIZES,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_REDACT_DEPTH, PictorError, REDACTED, Redactor, TRUNCATED, redactSecrets, redactValue } from '../src/index.ts';
+import { MAX_REDACT_DEPTH, TRUNCATED } from '../src/redact.ts';
+import { PictorError } from '../src/index.ts';
+import { REDACTED, Redactor, redactSecrets, redactValue } from '../src/adapter-api.ts';
 
 describe('redactSecrets (patterns, no registry)', () => {
   it('removes key-like strings from any text', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PictorError, collectEvents, defaultShouldRetry, withRetry, type ErrorKind, type SubmitOutcome } from '../src/index.ts';
+import { PictorError, collectEvents, defaultShouldRetry, type ErrorKind, type SubmitOutcome } from '../src/index.ts';
+import { withRetry } from '../src/retry.ts';
 
 const fast = { minDelayMs: 1, maxDelayMs: 2 };
 const err = (kind: ErrorKind, extra: { submitOutcome?: SubmitOutcome; retryAfterMs?: number } = {}) =>

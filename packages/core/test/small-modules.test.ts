@@ -2,14 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   PictorError,
   collectEvents,
-  emit,
-  parseJsonLossless,
-  parseRetryAfter,
   parseTaskHandle,
   serializeTaskHandle,
-  sleep,
   type TaskHandle,
 } from '../src/index.ts';
+import { emit } from '../src/events.ts';
+import { parseJsonLossless, parseRetryAfter, sleep } from '../src/adapter-api.ts';
 
 describe('parseRetryAfter', () => {
   const h = (init: Record<string, string>) => new Headers(init);
@@ -118,7 +116,7 @@ describe('sleep', () => {
 
 describe('epoch times from provider bodies', () => {
   it('gives ISO strings for sane values and undefined for absurd ones, never a RangeError', async () => {
-    const { isoFromEpochMs, isoFromEpochSeconds, isoAfter } = await import('../src/index.ts');
+    const { isoFromEpochMs, isoFromEpochSeconds, isoAfter } = await import('../src/time.ts');
     expect(isoFromEpochSeconds(1_700_000_000)).toBe('2023-11-14T22:13:20.000Z');
     for (const bad of [1e300, -5, 0, Number.NaN, Number.POSITIVE_INFINITY, 9e15, undefined]) expect(isoFromEpochSeconds(bad)).toBeUndefined();
     expect(isoFromEpochMs(253_402_300_799_999)).toBe('9999-12-31T23:59:59.999Z');

@@ -11,17 +11,19 @@ import {
   ERROR_KINDS,
   GLM_IMAGE_SIZES,
   PictorError,
+  type ErrorKind,
+  type ImageProvider,
+  type ModelSpec,
+  type SubmitOutcome,
+} from '@pictor/core';
+import {
   createProvider,
   parseFactoryOptions,
   sleep,
   type AdapterStatus,
-  type ErrorKind,
-  type ImageProvider,
-  type ModelSpec,
   type ProviderAdapter,
   type ProviderDefaults,
-  type SubmitOutcome,
-} from '@pictor/core';
+} from '@pictor/core/adapter';
 import { z } from 'zod';
 import { paintPng } from './paint.ts';
 import { toBase64 } from './png.ts';

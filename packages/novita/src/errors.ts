@@ -3,7 +3,7 @@
  * `reason` first: Novita's own pages disagree on statuses (a missing key is 401
  * in the guide and 400/403 in the table; low balance is 400 or 403).
  */
-import { kindForStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core';
+import { kindForStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core/adapter';
 import { ErrorBody } from './wire.ts';
 
 const REFUSED = { retryable: false, submitOutcome: 'not_created' } as const;

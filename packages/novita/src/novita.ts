@@ -2,20 +2,17 @@
  * The Novita adapter: GLM-Image through POST /v3/async/glm-image and
  * GET /v3/async/task-result. Translation only; core does the rest.
  */
+import { PictorError, type ImageProvider, type ProviderClientOptions, type TaskHandle } from '@pictor/core';
 import {
-  PictorError,
   createHttpClient,
   createProvider,
   parseFactoryOptions,
   providerClientOptionsSchema,
   readEnv,
   type AdapterStatus,
-  type ImageProvider,
   type PreparedRequest,
   type ProviderAdapter,
-  type ProviderClientOptions,
-  type TaskHandle,
-} from '@pictor/core';
+} from '@pictor/core/adapter';
 import { z } from 'zod';
 import { mapNovitaError } from './errors.ts';
 import { NOVITA_MODELS } from './models.ts';

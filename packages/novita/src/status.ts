@@ -2,7 +2,8 @@
  * One task-result body to an AdapterStatus. Shared by polling and by the
  * webhook helper, whose payload is the same document.
  */
-import { PictorError, isoFromEpochMs, type AdapterImage, type AdapterStatus } from '@pictor/core';
+import { PictorError } from '@pictor/core';
+import { isoFromEpochMs, type AdapterImage, type AdapterStatus } from '@pictor/core/adapter';
 import type { TaskResultBody } from './wire.ts';
 
 const MEDIA_TYPES: Readonly<Record<string, string>> = { jpeg: 'image/jpeg', jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };

@@ -12,7 +12,8 @@
  *   └─ pictor.candidate novita:glm-image
  */
 import { SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { redactSecrets, type PictorError, type PictorEvent, type PictorEventListener, type TaskHandle } from '@pictor/core';
+import type { PictorError, PictorEvent, PictorEventListener, TaskHandle } from '@pictor/core';
+import { redactSecrets } from '@pictor/core/adapter';
 import { ATTR, errorAttributes, handleAttributes } from './attributes.ts';
 
 interface Candidate {

@@ -1,10 +1,13 @@
 /**
- * `pictor`: the package most users install. Everything from @pictor/core, the
- * built-in adapters, and createImageClient wired to them.
+ * `pictor`: the package most users install. The public API of @pictor/core (its curated
+ * index; the adapter-author API stays behind `@pictor/core/adapter`), the built-in
+ * adapters, and createImageClient wired to them. test/public-surface.test.ts pins the list.
  */
-import { createImageClient as createClient, readEnv, type ClientConfig, type ImageClient, type ProviderRegistry } from '@pictor/core';
+import { createImageClient as createClient, type ClientConfig, type ImageClient, type ProviderRegistry } from '@pictor/core';
+import { readEnv } from '@pictor/core/adapter';
 import { builtInProviders } from './registry.ts';
 
+// The curated public API of @pictor/core (its index lists every name).
 export * from '@pictor/core';
 export { createMock } from '@pictor/mock';
 export type { MockFault, MockOptions, MockProvider } from '@pictor/mock';

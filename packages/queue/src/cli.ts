@@ -4,7 +4,8 @@
  * and streams and returns an exit code; errors are thrown as PictorErrors for the CLI to report.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PictorError, createImageClient, defaultClientConfig, readEnv, type ClientConfig, type ImageRequest, type PictorEvent } from 'pictor';
+import { PictorError, createImageClient, defaultClientConfig, type ClientConfig, type ImageRequest, type PictorEvent } from 'pictor';
+import { readEnv } from '@pictor/core/adapter';
 import { loadClientConfig } from 'pictor/node';
 import { createImageQueue, type ImageJobInfo } from './queue.ts';
 import { createImageWorker } from './worker.ts';

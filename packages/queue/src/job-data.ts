@@ -10,7 +10,8 @@
  */
 import { z } from 'zod';
 import type { SavedImage } from 'pictor/node';
-import { PictorError, TaskHandleSchema, zodError, type ImageRequest, type ImageResult, type TaskHandle, type TaskState } from 'pictor';
+import { PictorError, TaskHandleSchema, type ImageRequest, type ImageResult, type TaskHandle, type TaskState } from 'pictor';
+import { zodError } from '@pictor/core/adapter';
 
 // Unknown keys are dropped on read: the job data is Pictor's own record.
 export const JobDataSchema = z.object({

@@ -4,7 +4,8 @@
  */
 import { Queue, type Job } from 'bullmq';
 import { z } from 'zod';
-import { PictorError, parseImageRequest, zodError, type ImageProvider, type ImageRequest } from 'pictor';
+import { PictorError, parseImageRequest, type ImageProvider, type ImageRequest } from 'pictor';
+import { zodError } from '@pictor/core/adapter';
 import { ClientSchema, resolveClient, type ClientChoice } from './client-option.ts';
 import { ConnectionSchema, DEFAULT_QUEUE_NAME, toConnectionOptions, type QueueConnection } from './connection.ts';
 import type { ImageJobData, ImageJobProgress, ImageJobResult } from './job-data.ts';

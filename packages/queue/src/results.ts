@@ -4,7 +4,8 @@
  */
 import { QueueEvents, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import { z } from 'zod';
-import { PictorError, zodError } from 'pictor';
+import { PictorError } from 'pictor';
+import { zodError } from '@pictor/core/adapter';
 import type { ImageJobResult } from './job-data.ts';
 
 export const WaitForResultOptionsSchema = z

@@ -5,7 +5,8 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { z } from 'zod';
-import { zodError, type PictorEvent, type WaitOptions } from 'pictor';
+import type { PictorEvent, WaitOptions } from 'pictor';
+import { zodError } from '@pictor/core/adapter';
 import { ClientSchema, resolveClient, type ClientChoice } from './client-option.ts';
 import { ConnectionSchema, DEFAULT_QUEUE_NAME, toConnectionOptions, type QueueConnection } from './connection.ts';
 import type { ImageJobData, ImageJobResult } from './job-data.ts';

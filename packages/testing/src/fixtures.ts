@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { z } from 'zod';
-import { REDACTED, redactSecrets, redactValue } from '@pictor/core';
+import { REDACTED, redactSecrets, redactValue } from '@pictor/core/adapter';
 import { decodeRecordedBody } from './recorded-body.ts';
 
 const HeaderList = z.union([z.array(z.string()), z.record(z.string(), z.string())]);

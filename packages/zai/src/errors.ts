@@ -3,7 +3,7 @@
  * status alone is ambiguous (429 means "slow down" for 1302 and "out of money"
  * for 1113). Codes from PROTOCOLS.md; the status decides only when no code is known.
  */
-import { kindForStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core';
+import { kindForStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core/adapter';
 import { ErrorBody } from './wire.ts';
 
 export interface ZaiErrorInfo {

@@ -2,8 +2,8 @@
  * The Z.AI / BigModel adapter: translation only. Validation, retries, polling,
  * events and normalisation come from @pictor/core's createProvider.
  */
+import { PictorError, type ImageProvider, type ProviderClientOptions, type TaskHandle } from '@pictor/core';
 import {
-  PictorError,
   createHttpClient,
   createProvider,
   isoFromEpochSeconds,
@@ -12,12 +12,9 @@ import {
   readEnv,
   type AdapterOutput,
   type AdapterStatus,
-  type ImageProvider,
   type PreparedRequest,
   type ProviderAdapter,
-  type ProviderClientOptions,
-  type TaskHandle,
-} from '@pictor/core';
+} from '@pictor/core/adapter';
 import { z } from 'zod';
 import { mapZaiError, readZaiError } from './errors.ts';
 import { ZAI_MODELS } from './models.ts';

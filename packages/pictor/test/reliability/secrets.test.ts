@@ -143,7 +143,7 @@ describe('no API key from a hostile server\'s body (issue 12, item 4)', () => {
   });
 
   it('a key lives in its provider\'s redactor, not in a process-wide registry that only grows', async () => {
-    const { redactSecrets } = await import('../../src/index.ts');
+    const { redactSecrets } = await import('@pictor/core/adapter');
     const probe = 'registry-probe-key-1';
     createZai({ apiKey: probe, baseURL });
     expect(redactSecrets(`x ${probe}`)).toBe(`x ${probe}`);
