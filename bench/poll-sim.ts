@@ -1,0 +1,77 @@
+/**
+ * A fast in-process model of polling (no timers, no HTTP): tasks with sampled durations,
+ * read at the times nextReadAt plans from a sketch that learns from each finished task.
+ * Used to tune the presets before the real benchmark (bench/polling.ts).
+ *   node --conditions=@pictor/source bench/poll-sim.ts
+ */
+import { DurationSketch, POLL_PRESETS, nextReadAt, readPlanSettings, type PollOptions } from '@pictor/core';
+import { durationAt, type DurationSpec } from '@pictor/testing';
+
+export interface SimResult {
+  readonly reads: number;
+  readonly p50: number;
+  readonly p90: number;
+}
+
+const pct = (values: number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
+};
+
+/** Reads and extra latency of one task of duration `ms` under the current sketch; learns from it. */
+function runTask(sketch: DurationSketch, ms: number, options: PollOptions, learn: boolean): { reads: number; extra: number } {
+  const settings = readPlanSettings(options);
+  let t = 0;
+  let last = 0;
+  let reads = 0;
+  for (;;) {
+    t = nextReadAt(sketch, t, settings);
+    reads++;
+    if (t >= ms) break;
+    last = t;
+  }
+  if (learn) sketch.observe(last, t);
+  return { reads, extra: t - ms };
+}
+
+/** `warmup` tasks to learn, then `tasks` measured; the typical duration seeds the sketch. */
+export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0): SimResult {
+  const sketch = new DurationSketch(typicalMs);
+  for (let i = 0; i < warmup; i++) runTask(sketch, durationAt(spec, offset + i), options, true);
+  const extras: number[] = [];
+  let reads = 0;
+  for (let i = 0; i < tasks; i++) {
+    const r = runTask(sketch, durationAt(spec, offset + warmup + i), options, true);
+    extras.push(r.extra);
+    reads += r.reads;
+  }
+  return { reads: reads / tasks, p50: pct(extras, 0.5), p90: pct(extras, 0.9) };
+}
+
+function fixed(spec: DurationSpec, interval: number, tasks = 200, offset = 50): SimResult {
+  const extras: number[] = [];
+  let reads = 0;
+  for (let i = 0; i < tasks; i++) {
+    const ms = durationAt(spec, offset + i);
+    const n = Math.ceil(ms / interval);
+    reads += n;
+    extras.push(n * interval - ms);
+  }
+  return { reads: reads / tasks, p50: pct(extras, 0.5), p90: pct(extras, 0.9) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const extra = process.argv[2] ? (JSON.parse(process.argv[2]) as Record<string, PollOptions>) : {};
+  const settings: Record<string, PollOptions> = { ...POLL_PRESETS, ...extra };
+  for (const sigma of [0.25, 0.5, 0.75]) {
+    for (const seed of [7, 11, 13]) {
+      const spec: DurationSpec = { medianMs: 20_000, sigma, seed };
+      const base = fixed(spec, 500);
+      const line = Object.entries(settings).map(([name, o]) => {
+        const r = simulate(spec, 20_000, o);
+        return `${name} ${(r.reads / base.reads).toFixed(3)}x ${(r.p50 / 1000).toFixed(2)}/${(r.p90 / 1000).toFixed(2)}`;
+      });
+      console.log(`s${sigma} seed${seed} fixed ${base.reads.toFixed(1)} ${(base.p50 / 1000).toFixed(2)}/${(base.p90 / 1000).toFixed(2)} | ${line.join(' | ')}`);
+    }
+  }
+}
