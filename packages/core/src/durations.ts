@@ -6,7 +6,7 @@
  * tiny, two sketches merge by adding weights (so a fleet can share one), and an
  * observation known only as an interval ("done between the last two reads") is
  * spread over the bins it covers, which a reservoir of points cannot express.
- * Decay (default half-life 16 tasks) lets a provider that slows down or speeds up
+ * Decay (default half-life 24 tasks) lets a provider that slows down or speeds up
  * move the quantiles within tens of tasks. The sketch starts from a log-normal
  * prior around the model's typicalDurationMs, worth a few tasks, that decays too.
  */
@@ -19,7 +19,7 @@ const LOG_RATIO = Math.log(SKETCH_LAYOUT.ratio);
 const LOG_MIN = Math.log(SKETCH_LAYOUT.minMs);
 
 export interface DurationSketchOptions {
-  /** Tasks after which an observation weighs half as much. @default 16 */
+  /** Tasks after which an observation weighs half as much. @default 24 */
   readonly halfLifeTasks?: number | undefined;
   /** How many tasks' worth the typicalDurationMs prior weighs at the start. @default 4 */
   readonly priorWeight?: number | undefined;
@@ -55,7 +55,7 @@ export class DurationSketch {
   private readonly decay: number;
 
   constructor(typicalDurationMs: number, options: DurationSketchOptions = {}) {
-    this.decay = 2 ** (-1 / Math.max(1, options.halfLifeTasks ?? 16));
+    this.decay = 2 ** (-1 / Math.max(1, options.halfLifeTasks ?? 24));
     const weight = Math.max(0, options.priorWeight ?? 4);
     const sigma = Math.max(0.05, options.priorSigma ?? 0.5);
     const center = binPosition(Math.max(1, typicalDurationMs));

@@ -21,7 +21,7 @@ export interface PollOptions {
    * later reads come before this share of the still-running ones would be. @default 0.08
    */
   readonly readQuantile?: number | undefined;
-  /** Learned plan: largest gap between reads in the bulk, as a share of the learned median. @default 0.05 */
+  /** Learned plan: largest gap between reads in the bulk, as a share of the learned median. @default 0.055 */
   readonly spacingRatio?: number | undefined;
   /** Learned plan: past this learned quantile a task is "slow" and its reads thin out. @default 0.98 */
   readonly tailQuantile?: number | undefined;
@@ -51,7 +51,7 @@ export interface PollOptions {
 
 export const DEFAULT_POLL = {
   readQuantile: 0.08,
-  spacingRatio: 0.05,
+  spacingRatio: 0.055,
   tailQuantile: 0.98,
   tailRatio: 0.25,
   firstDelayRatio: 0.75,
@@ -76,7 +76,7 @@ export const DEFAULT_POLL = {
  */
 export const POLL_PRESETS = {
   balanced: {},
-  eager: { readQuantile: 0.04, spacingRatio: 0.022 },
+  eager: { readQuantile: 0.05, spacingRatio: 0.025 },
   frugal: { readQuantile: 0.15, spacingRatio: 0.12 },
 } as const satisfies Record<string, PollOptions>;
 

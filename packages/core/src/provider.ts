@@ -6,6 +6,7 @@
 import type { AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
 import { PictorError, abortedError, toPictorError } from './errors.ts';
 import { emit, type PictorEventListener } from './events.ts';
+import { DurationRegistry } from './duration-registry.ts';
 import { parseTaskHandle } from './handle.ts';
 import { pollUntilDone, type PollOptions } from './poll.ts';
 import { estimateCost, findModel, prepareRequest, type PreparedRequest } from './prepare.ts';
@@ -17,6 +18,8 @@ export interface ProviderDefaults {
   readonly retry?: RetryOptions | undefined;
   readonly poll?: PollOptions | undefined;
   readonly strict?: boolean | undefined;
+  /** Learned task durations that plan the polling; shared only if you pass one. @default a new DurationRegistry per provider */
+  readonly durations?: DurationRegistry | undefined;
 }
 
 export function createProvider<ProviderOptions = Record<string, unknown>>(
@@ -24,6 +27,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
   defaults: ProviderDefaults = {},
 ): ImageProvider {
   const id = adapter.id;
+  const durations = defaults.durations ?? new DurationRegistry();
 
   const retryFor = (options: CallOptions | undefined): RetryOptions => ({
     submit: { ...defaults.retry?.submit, ...options?.retry?.submit },
@@ -205,6 +209,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
         }
       },
       typicalDurationMs: spec.typicalDurationMs,
+      durations: durations.sketch(id, handle.model, spec.typicalDurationMs),
       elapsedMs,
       options: { ...defaults.poll, ...options?.poll },
       signal: options?.signal,

@@ -6,7 +6,7 @@
  * - the first read waits until a share `readQuantile` of tasks is usually done (reading
  *   earlier costs every task a read to catch very few);
  * - after it, the next read is `spacingRatio` x the learned median away, or sooner when
- *   the conditional distribution says `readQuantile` of the still-running tasks finish
+ *   the conditional distribution says twice `readQuantile` of the still-running tasks finish
  *   before that (so a narrow distribution is read densely where it is dense);
  * - beyond the learned `tailQuantile` (a task slower than nearly all seen), the gap grows
  *   with the time spent there, up to `maxIntervalMs`: a stuck task costs few reads.
@@ -32,6 +32,6 @@ export function nextReadAt(sketch: DurationSketch, elapsedMs: number, settings: 
   const tailStart = sketch.quantile(settings.tailQuantile);
   if (elapsedMs >= tailStart) return elapsedMs + clamp(Math.max(spacing, settings.tailRatio * (elapsedMs - tailStart)));
   const done = sketch.cdf(elapsedMs);
-  const conditional = sketch.quantile(done + settings.readQuantile * (1 - done)) - elapsedMs;
+  const conditional = sketch.quantile(done + 2 * settings.readQuantile * (1 - done)) - elapsedMs;
   return elapsedMs + clamp(Math.min(spacing, conditional));
 }

@@ -106,5 +106,5 @@ export function createNovita(input: NovitaOptions = {}): ImageProvider {
     },
   };
 
-  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict });
+  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict, durations: options.durations });
 }

@@ -168,7 +168,7 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
     },
   };
 
-  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict });
+  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict, durations: options.durations });
 }
 
 function toImages(entries: readonly { url?: string | undefined; b64_json?: string | undefined }[] | undefined) {
