@@ -217,7 +217,8 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
   const seen = new Observation();
 
   let reads = 0;
-  let delay = fixed ? Math.max(0, plan.first - startElapsed) : nextReadAt(sketch, startElapsed, settings) - startElapsed;
+  // The first read: when the plan's first read time has passed already (a resumed handle), at once.
+  let delay = Math.max(0, (fixed ? plan.first : sketch.quantile(settings.readQuantile)) - startElapsed);
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { POLL_PRESETS, PictorError, planDelays, pollUntilDone, type TaskStatus } from '../src/index.ts';
+import { DurationSketch, POLL_PRESETS, PictorError, planDelays, pollUntilDone, type TaskStatus } from '../src/index.ts';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
@@ -22,9 +22,8 @@ describe('planDelays', () => {
     expect(plan.first).toBe(15_000);
     expect(plan.next(1)).toBe(1000);
     expect(plan.next(2)).toBe(1050);
-    const eager = planDelays(20_000, POLL_PRESETS.eager);
-    expect([eager.first, eager.next(1), eager.next(9)].map(Math.round)).toEqual([14_000, 350, 350]);
-    expect(planDelays(20_000, POLL_PRESETS.balanced).first).toBe(15_000);
+    const steady = planDelays(20_000, { firstDelayRatio: 0.7, intervalRatio: 0.0175, factor: 1 });
+    expect([steady.first, steady.next(1), steady.next(9)].map(Math.round)).toEqual([14_000, 350, 350]);
     expect(plan.next(50)).toBe(10_000);
     expect(plan.fromEta(3000)).toBe(3050);
     expect(plan.fromEta(1)).toBe(200);
@@ -75,7 +74,8 @@ describe('pollUntilDone', () => {
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 0 });
     await vi.advanceTimersByTimeAsync(10_000);
     await done;
-    expect(times).toEqual([6750]);
+    // The learned plan's first read (at the 8% quantile of the prior), 10% early.
+    expect(times).toEqual([Math.round(0.9 * new DurationSketch(10_000).quantile(0.08))]);
   });
 
   it('stops at the total deadline with one last read', async () => {
