@@ -19,8 +19,8 @@ const pct = (values: number[], p: number) => {
 };
 
 /** Reads and extra latency of one task of duration `ms` under the current sketch; learns from it. */
-function runTask(sketch: DurationSketch, ms: number, options: PollOptions, learn: boolean): { reads: number; extra: number } {
-  const settings = readPlanSettings(options);
+function runTask(sketch: DurationSketch, ms: number, options: PollOptions, learn: boolean, typicalMs: number): { reads: number; extra: number } {
+  const settings = readPlanSettings(options, typicalMs);
   let t = 0;
   let last = 0;
   let reads = 0;
@@ -37,11 +37,11 @@ function runTask(sketch: DurationSketch, ms: number, options: PollOptions, learn
 /** `warmup` tasks to learn, then `tasks` measured; the typical duration seeds the sketch. */
 export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0): SimResult {
   const sketch = new DurationSketch(typicalMs);
-  for (let i = 0; i < warmup; i++) runTask(sketch, durationAt(spec, offset + i), options, true);
+  for (let i = 0; i < warmup; i++) runTask(sketch, durationAt(spec, offset + i), options, true, typicalMs);
   const extras: number[] = [];
   let reads = 0;
   for (let i = 0; i < tasks; i++) {
-    const r = runTask(sketch, durationAt(spec, offset + warmup + i), options, true);
+    const r = runTask(sketch, durationAt(spec, offset + warmup + i), options, true, typicalMs);
     extras.push(r.extra);
     reads += r.reads;
   }
@@ -73,5 +73,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       });
       console.log(`s${sigma} seed${seed} fixed ${base.reads.toFixed(1)} ${(base.p50 / 1000).toFixed(2)}/${(base.p90 / 1000).toFixed(2)} | ${line.join(' | ')}`);
     }
+  }
+  // A median that doubles (or halves) after 50 tasks, measured from 50 tasks later.
+  for (const factor of [2, 0.5]) {
+    const spec: DurationSpec = { medianMs: 20_000, sigma: 0.5, seed: 7, drift: { factor, from: 50, to: 50 } };
+    const base = fixed(spec, 500, 200, 100);
+    const line = Object.entries(settings).map(([name, o]) => {
+      const r = simulate(spec, 20_000, o, 100, 200);
+      return `${name} ${(r.reads / base.reads).toFixed(3)}x ${(r.p50 / 1000).toFixed(2)}/${(r.p90 / 1000).toFixed(2)}`;
+    });
+    console.log(`drift ${factor}x fixed ${base.reads.toFixed(1)} ${(base.p50 / 1000).toFixed(2)}/${(base.p90 / 1000).toFixed(2)} | ${line.join(' | ')}`);
   }
 }

@@ -32,10 +32,11 @@ interface Scenario {
   readonly measured: readonly [from: number, to: number];
 }
 
-/** Pictor poll options at real scale, scaled down for the run (the learned plan's ratios are scale-free). */
+/** Pictor poll options at real scale, scaled down for the run (the spec's typical duration is not scaled). */
 function scaled(options: PollOptions): PollOptions {
   return {
     ...options,
+    spacingMs: (options.spacingMs ?? TYPICAL_MS * (options.spacingRatio ?? DEFAULT_POLL.spacingRatio)) / SCALE,
     minIntervalMs: (options.minIntervalMs ?? DEFAULT_POLL.minIntervalMs) / SCALE,
     maxIntervalMs: (options.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs) / SCALE,
     etaMarginMs: (options.etaMarginMs ?? DEFAULT_POLL.etaMarginMs) / SCALE,

@@ -21,8 +21,13 @@ export interface PollOptions {
    * later reads come before this share of the still-running ones would be. @default 0.08
    */
   readonly readQuantile?: number | undefined;
-  /** Learned plan: largest gap between reads in the bulk, as a share of the learned median. @default 0.055 */
+  /**
+   * Learned plan: largest gap between reads in the bulk, as a share of the model's typical duration
+   * (fixed, so a slower provider keeps the same extra latency). @default 0.055
+   */
   readonly spacingRatio?: number | undefined;
+  /** Learned plan: the same gap in ms, overriding `spacingRatio`. */
+  readonly spacingMs?: number | undefined;
   /** Learned plan: past this learned quantile a task is "slow" and its reads thin out. @default 0.98 */
   readonly tailQuantile?: number | undefined;
   /** Learned plan: gap in the tail as a share of the time spent past `tailQuantile`. @default 0.25 */
@@ -69,7 +74,7 @@ export const DEFAULT_POLL = {
  * Points on the latency/reads trade-off of the learned plan (bench/RESULTS.md, no provider eta,
  * glm-image-like durations, sigma 0.5, against a fixed 500 ms poller):
  * - balanced (the default): under a third of the poller's status reads, extra latency p50 about
- *   3% and p90 about 6% of the model's median duration;
+ *   3% and p90 about 6% of the model's typical duration;
  * - eager: about 0.6x the poller's reads, p50 near the poller's;
  * - frugal: about a seventh of the poller's reads, seconds of extra latency.
  * With a provider eta (Novita) every preset follows the eta: about two reads per task.
@@ -91,12 +96,12 @@ export function usesFixedPlan(options: PollOptions): boolean {
   );
 }
 
-/** The learned plan's settings from poll options (defaults filled in). */
-export function readPlanSettings(options: PollOptions = {}): ReadPlanSettings {
+/** The learned plan's settings from poll options and the model's typical duration (defaults filled in). */
+export function readPlanSettings(options: PollOptions, typicalDurationMs: number): ReadPlanSettings {
   const minIntervalMs = options.minIntervalMs ?? DEFAULT_POLL.minIntervalMs;
   return {
     readQuantile: Math.min(0.5, Math.max(0.001, options.readQuantile ?? DEFAULT_POLL.readQuantile)),
-    spacingRatio: Math.max(0, options.spacingRatio ?? DEFAULT_POLL.spacingRatio),
+    spacingMs: Math.max(0, options.spacingMs ?? typicalDurationMs * (options.spacingRatio ?? DEFAULT_POLL.spacingRatio)),
     tailQuantile: Math.min(0.9999, Math.max(0.5, options.tailQuantile ?? DEFAULT_POLL.tailQuantile)),
     tailRatio: Math.max(0, options.tailRatio ?? DEFAULT_POLL.tailRatio),
     minIntervalMs,
@@ -209,7 +214,7 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
   const plan = new DelayPlan(context.typicalDurationMs, options);
   const fixed = usesFixedPlan(options);
   const sketch = context.durations ?? new DurationSketch(context.typicalDurationMs);
-  const settings = readPlanSettings(options);
+  const settings = readPlanSettings(options, context.typicalDurationMs);
   const started = Date.now();
   const startElapsed = context.elapsedMs ?? 0;
   const elapsed = () => startElapsed + (Date.now() - started);
@@ -226,14 +231,16 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
     const spread = delay * (1 + jitter * (random() * 2 - 1));
     await sleep(Math.min(Math.round(spread), remaining), context.signal);
     if (context.signal?.aborted) throw abortedError(context.signal);
+    // The task was still running when this read was sent: the plan counts from there, so a slow
+    // answer does not stretch the cadence.
+    const sentAt = elapsed();
     const status = await context.read();
     reads++;
     context.onStatus?.(status, reads);
     if (status.state === 'succeeded') seen.record(sketch, elapsed());
     if (status.state === 'succeeded' || status.state === 'failed') return { status, reads };
-    const now = elapsed();
-    seen.running(now, status);
+    seen.running(sentAt, status);
     if (status.etaMs !== undefined && status.etaMs > 0) delay = plan.fromEta(status.etaMs);
-    else delay = fixed ? plan.next(reads) : nextReadAt(sketch, now, settings) - now;
+    else delay = fixed ? plan.next(reads) : Math.max(0, nextReadAt(sketch, sentAt, settings) - elapsed());
   }
 }

@@ -5,7 +5,9 @@
  * is paid by every task still running, so reads belong where completions are likely:
  * - the first read waits until a share `readQuantile` of tasks is usually done (reading
  *   earlier costs every task a read to catch very few);
- * - after it, the next read is `spacingRatio` x the learned median away, or sooner when
+ * - after it, the next read is `spacingMs` away (a share of the model's typical duration, not
+ *   of the learned one: a provider that slows down 2x must not double the user's extra
+ *   latency), or sooner when
  *   the conditional distribution says twice `readQuantile` of the still-running tasks finish
  *   before that (so a narrow distribution is read densely where it is dense);
  * - beyond the learned `tailQuantile` (a task slower than nearly all seen), the gap grows
@@ -16,7 +18,8 @@ import type { DurationSketch } from './durations.ts';
 
 export interface ReadPlanSettings {
   readonly readQuantile: number;
-  readonly spacingRatio: number;
+  /** Largest gap between reads in the bulk of the distribution. */
+  readonly spacingMs: number;
   readonly tailQuantile: number;
   readonly tailRatio: number;
   readonly minIntervalMs: number;
@@ -28,7 +31,7 @@ export function nextReadAt(sketch: DurationSketch, elapsedMs: number, settings: 
   const first = sketch.quantile(settings.readQuantile);
   if (elapsedMs < first) return Math.max(first, elapsedMs + settings.minIntervalMs);
   const clamp = (gap: number) => Math.min(settings.maxIntervalMs, Math.max(settings.minIntervalMs, gap));
-  const spacing = settings.spacingRatio * sketch.quantile(0.5);
+  const spacing = settings.spacingMs;
   const tailStart = sketch.quantile(settings.tailQuantile);
   if (elapsedMs >= tailStart) return elapsedMs + clamp(Math.max(spacing, settings.tailRatio * (elapsedMs - tailStart)));
   const done = sketch.cdf(elapsedMs);
