@@ -2,13 +2,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   DurationRegistry,
   DurationSketch,
+  GLM_IMAGE_SIZES,
   MAX_SKETCHES,
   POLL_PRESETS,
   PictorError,
   SKETCH_LAYOUT,
+  createProvider,
   nextReadAt,
+  parseFactoryOptions,
+  providerClientOptionsSchema,
   pollUntilDone,
   readPlanSettings,
+  type ProviderAdapter,
   type TaskStatus,
 } from '../src/index.ts';
 
@@ -228,5 +233,51 @@ describe('pollUntilDone learning', () => {
     expect((times[1] as number) - (times[0] as number)).toBe(30_050);
     // Nearly all weight now sits at first read + eta (within a 10% bin).
     expect(Math.abs(sketch.quantile(0.5) - (Math.round(new DurationSketch(10_000).quantile(0.08)) + 30_000))).toBeLessThan(3500);
+  });
+});
+
+describe('learned durations in a provider', () => {
+  beforeEach(() => void vi.useFakeTimers());
+  afterEach(() => void vi.useRealTimers());
+
+  const adapter = (): ProviderAdapter => {
+    let reads = 0;
+    return {
+      id: 'fake',
+      models: {
+        'glm-image': {
+          id: 'glm-image',
+          sizes: GLM_IMAGE_SIZES,
+          qualities: ['hd'],
+          defaultQuality: 'hd',
+          modes: ['async'],
+          defaultMode: 'async',
+          maxImagesPerCall: 1,
+          maxPromptLength: 100,
+          typicalDurationMs: 10_000,
+          supports: { seed: false, watermark: false, userId: false },
+        },
+      },
+      submitAsync: async () => ({ taskId: `t${reads}`, raw: {} }),
+      readStatus: async () =>
+        reads++ % 2 === 0 ? { state: 'running', raw: {} } : { state: 'succeeded', output: { images: [{ url: 'https://img.test/a.png' }], raw: {} }, raw: {} },
+    };
+  };
+
+  it('learns into the injected registry, and each provider has its own by default', async () => {
+    const durations = new DurationRegistry();
+    const shared = createProvider(adapter(), { durations });
+    const own = createProvider(adapter());
+    const done = Promise.all([shared.generate({ model: 'glm-image', prompt: 'a' }), own.generate({ model: 'glm-image', prompt: 'b' })]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await done;
+    expect(durations.size).toBe(1);
+    expect(durations.sketch('fake', 'glm-image', 1).observations).toBe(1);
+  });
+
+  it('factory options accept only a DurationRegistry', () => {
+    expect(() => parseFactoryOptions(providerClientOptionsSchema, { durations: { sketches: {} } }, 'fake')).toThrow(/durations must be a DurationRegistry/);
+    const durations = new DurationRegistry();
+    expect(parseFactoryOptions(providerClientOptionsSchema, { durations }, 'fake').durations).toBe(durations);
   });
 });
