@@ -116,8 +116,7 @@ export class DurationSketch {
 
   /** Adds another sketch's weights (e.g. a fleet's), as if its tasks had been seen here. */
   merge(other: DurationSketch | DurationSketchSnapshot): void {
-    const weights = other instanceof DurationSketch ? other.weights : other.weights;
-    for (let i = 0; i < this.weights.length; i++) this.weights[i] = (this.weights[i] as number) + (weights[i] as number);
+    for (let i = 0; i < this.weights.length; i++) this.weights[i] = (this.weights[i] as number) + (other.weights[i] as number);
     this.observations += other.observations;
   }
 
