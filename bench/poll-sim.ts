@@ -4,7 +4,7 @@
  * Used to tune the presets before the real benchmark (bench/polling.ts).
  *   node --conditions=@pictor/source bench/poll-sim.ts
  */
-import { DurationSketch, POLL_PRESETS, nextReadAt, readPlanSettings, type PollOptions } from '@pictor/core';
+import { DurationSketch, POLL_PRESETS, firstReadAt, nextReadAt, readPlanSettings, type PollOptions } from '@pictor/core';
 import { durationAt, type DurationSpec } from '@pictor/testing';
 
 export interface SimResult {
@@ -21,11 +21,11 @@ const pct = (values: number[], p: number) => {
 /** Reads and extra latency of one task of duration `ms` under the current sketch; learns from it. */
 function runTask(sketch: DurationSketch, ms: number, options: PollOptions, learn: boolean, typicalMs: number): { reads: number; extra: number } {
   const settings = readPlanSettings(options, typicalMs);
-  let t = 0;
+  let t = firstReadAt(sketch, settings);
   let last = 0;
   let reads = 0;
   for (;;) {
-    t = nextReadAt(sketch, t, settings);
+    if (reads > 0) t = nextReadAt(sketch, t, settings);
     reads++;
     if (t >= ms) break;
     last = t;

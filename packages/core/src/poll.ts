@@ -11,7 +11,7 @@
  */
 import { DurationSketch } from './durations.ts';
 import { PictorError, abortedError } from './errors.ts';
-import { nextReadAt, type ReadPlanSettings } from './read-plan.ts';
+import { firstReadAt, nextReadAt, type ReadPlanSettings } from './read-plan.ts';
 import { sleep } from './sleep.ts';
 import type { TaskStatus } from './types.ts';
 
@@ -223,7 +223,7 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
 
   let reads = 0;
   // The first read: when the plan's first read time has passed already (a resumed handle), at once.
-  let delay = Math.max(0, (fixed ? plan.first : sketch.quantile(settings.readQuantile)) - startElapsed);
+  let delay = Math.max(0, (fixed ? plan.first : firstReadAt(sketch, settings)) - startElapsed);
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);

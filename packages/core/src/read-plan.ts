@@ -26,10 +26,17 @@ export interface ReadPlanSettings {
   readonly maxIntervalMs: number;
 }
 
-/** Time since submission (ms) at which to read next, given the task still ran at `elapsedMs`. */
+/** Time since submission (ms) of a task's first read. */
+export function firstReadAt(sketch: DurationSketch, settings: ReadPlanSettings): number {
+  return sketch.quantile(settings.readQuantile);
+}
+
+/**
+ * Time since submission (ms) at which to read next, given a read sent at `elapsedMs` saw the task
+ * still running. (No first-read logic here: a first read that jitter made early must not be
+ * followed at once by another.)
+ */
 export function nextReadAt(sketch: DurationSketch, elapsedMs: number, settings: ReadPlanSettings): number {
-  const first = sketch.quantile(settings.readQuantile);
-  if (elapsedMs < first) return Math.max(first, elapsedMs + settings.minIntervalMs);
   const clamp = (gap: number) => Math.min(settings.maxIntervalMs, Math.max(settings.minIntervalMs, gap));
   const spacing = settings.spacingMs;
   const tailStart = sketch.quantile(settings.tailQuantile);

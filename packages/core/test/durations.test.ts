@@ -8,6 +8,7 @@ import {
   PictorError,
   SKETCH_LAYOUT,
   createProvider,
+  firstReadAt,
   nextReadAt,
   parseFactoryOptions,
   providerClientOptionsSchema,
@@ -143,8 +144,8 @@ describe('DurationRegistry', () => {
 /** Walks the plan for one task of `ms`: its reads and extra latency. */
 function walk(sketch: DurationSketch, ms: number, options = {}) {
   const settings = readPlanSettings(options, 20_000);
-  let t = 0;
-  let reads = 0;
+  let t = firstReadAt(sketch, settings);
+  let reads = 1;
   while (t < ms) {
     t = nextReadAt(sketch, t, settings);
     reads++;
@@ -162,8 +163,8 @@ describe('nextReadAt', () => {
   it('reads first at the learned quantile, then moves forward within the interval bounds', () => {
     const sketch = learned();
     const settings = readPlanSettings({}, 20_000);
-    expect(nextReadAt(sketch, 0, settings)).toBeCloseTo(sketch.quantile(0.08), 6);
-    let t = nextReadAt(sketch, 0, settings);
+    expect(firstReadAt(sketch, settings)).toBeCloseTo(sketch.quantile(0.08), 6);
+    let t = firstReadAt(sketch, settings);
     for (let i = 0; i < 300; i++) {
       const next = nextReadAt(sketch, t, settings);
       expect(next - t).toBeGreaterThanOrEqual(settings.minIntervalMs);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DurationSketch, POLL_PRESETS, PictorError, planDelays, pollUntilDone, type TaskStatus } from '../src/index.ts';
+import { DurationSketch, PictorError, planDelays, pollUntilDone, type TaskStatus } from '../src/index.ts';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
@@ -67,6 +67,20 @@ describe('pollUntilDone', () => {
     await vi.advanceTimersByTimeAsync(0);
     await expect(done).resolves.toMatchObject({ reads: 1 });
     expect(times).toEqual([0]);
+  });
+
+  it('counts the learned cadence from when a read was sent, so a slow answer does not stretch it', async () => {
+    const sent: number[] = [];
+    const start = Date.now();
+    const read = vi.fn(async (): Promise<TaskStatus> => {
+      sent.push(Date.now() - start);
+      await new Promise((r) => setTimeout(r, 400));
+      return sent.length < 3 ? { state: 'running' } : { state: 'succeeded' };
+    });
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0, spacingMs: 1000, readQuantile: 0.3 }, onDeadline: deadline });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await expect(done).resolves.toMatchObject({ reads: 3 });
+    expect([sent[1]! - sent[0]!, sent[2]! - sent[1]!]).toEqual([1000, 1000]);
   });
 
   it('applies jitter within its bounds', async () => {
