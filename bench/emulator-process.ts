@@ -2,31 +2,11 @@
  * The emulator in its own process, so benchmark figures measure the client and
  * not the server sharing its event loop. Controlled over IPC by lib.ts.
  */
-import { startEmulator, type EmulatorFault } from '@pictor/testing';
+import { durationAt, startEmulator, type DurationSpec, type EmulatorFault } from '@pictor/testing';
 
-export interface DurationSpec {
-  /** Median task duration in ms. */
-  readonly medianMs: number;
-  /** Log-normal spread (0 = every task takes medianMs). */
-  readonly sigma: number;
-  readonly seed: number;
-}
+export type { DurationSpec };
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as { durations?: DurationSpec; faults?: EmulatorFault[]; keepAliveTimeoutMs?: number };
-
-/** Seeded log-normal durations: index i always gets the same duration. */
-function durationAt(d: DurationSpec, index: number): number {
-  let a = (d.seed + index * 0x9e3779b9) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
-  };
-  const normal = Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
-  return d.medianMs * Math.exp(d.sigma * normal);
-}
 
 const durations = spec.durations;
 const emulator = await startEmulator({

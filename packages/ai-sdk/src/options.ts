@@ -21,6 +21,11 @@ const pollSchema = z
     etaMarginMs: z.number().min(0),
     maxEtaWaitMs: z.number().min(0),
     typicalDurationMs: z.number().positive(),
+    readQuantile: z.number().gt(0).lt(1),
+    spacingRatio: z.number().min(0),
+    spacingMs: z.number().min(0),
+    tailQuantile: z.number().gt(0).lt(1),
+    tailRatio: z.number().min(0),
   })
   .partial()
   .strict();

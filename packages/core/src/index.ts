@@ -74,6 +74,11 @@ export type { DownloadOptions, HostLookup } from './download-policy.ts';
 // Polling and retry settings (ProviderClientOptions.poll / .retry).
 export { DEFAULT_POLL, POLL_PRESETS } from './poll.ts';
 export type { PollOptions } from './poll.ts';
+// Learned task durations that plan the reads: save, load and share them (ProviderClientOptions.durations).
+export { DurationRegistry } from './duration-registry.ts';
+export type { DurationRegistrySnapshot } from './duration-registry.ts';
+export { DurationSketch } from './durations.ts';
+export type { DurationSketchSnapshot } from './durations.ts';
 export { DEFAULT_RETRY, defaultShouldRetry } from './retry.ts';
 export type { RetryOptions, RetryPolicy, RetryStage } from './retry.ts';
 

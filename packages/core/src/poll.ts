@@ -2,12 +2,16 @@
  * The one polling engine for every async provider.
  *
  * Peers poll at a fixed interval (500 ms or 1 s), which for a 20-second job is
- * 20-40 status reads. Here: the first read waits for a share of the model's
- * typical duration (nothing is ready earlier), then the interval grows with
- * jitter; when the provider gives an eta, the next read is timed to it. A total
- * deadline is separate from the cadence, and an abort interrupts the sleep.
+ * 20-40 status reads. Here reads are planned on the durations learned for the
+ * model (durations.ts, read-plan.ts): none while few tasks are done, dense where
+ * completions are likely, sparse in the tail; when the provider gives an eta, the
+ * next read is timed to it. A total deadline is separate from the cadence, and an
+ * abort interrupts the sleep. Setting any of the fixed-cadence options (firstDelay*,
+ * interval*, factor) switches to the older fixed plan (DelayPlan) instead.
  */
+import { DurationSketch } from './durations.ts';
 import { PictorError, abortedError } from './errors.ts';
+import { firstReadAt, nextReadAt, type ReadPlanSettings } from './read-plan.ts';
 import { sleep } from './sleep.ts';
 import type { TaskStatus } from './types.ts';
 
@@ -17,7 +21,23 @@ export interface PollOptions {
    * Set it when the server runs at another pace than the real provider (an emulator, a staging proxy).
    */
   readonly typicalDurationMs?: number | undefined;
-  /** Delay before the first read, in ms. Default: `firstDelayRatio` x the model's typical duration. */
+  /**
+   * Learned plan: the first read waits until this share of the model's tasks is usually done;
+   * later reads come before this share of the still-running ones would be. @default 0.08
+   */
+  readonly readQuantile?: number | undefined;
+  /**
+   * Learned plan: largest gap between reads in the bulk, as a share of the model's typical duration
+   * (fixed, so a slower provider keeps the same extra latency). @default 0.055
+   */
+  readonly spacingRatio?: number | undefined;
+  /** Learned plan: the same gap in ms, overriding `spacingRatio`. */
+  readonly spacingMs?: number | undefined;
+  /** Learned plan: past this learned quantile a task is "slow" and its reads thin out. @default 0.98 */
+  readonly tailQuantile?: number | undefined;
+  /** Learned plan: gap in the tail as a share of the time spent past `tailQuantile`. @default 0.25 */
+  readonly tailRatio?: number | undefined;
+  /** Fixed plan: delay before the first read, in ms. Default: `firstDelayRatio` x the model's typical duration. */
   readonly firstDelayMs?: number | undefined;
   /** Share of the typical duration to wait before the first read (default 0.75). */
   readonly firstDelayRatio?: number | undefined;
@@ -40,6 +60,10 @@ export interface PollOptions {
 }
 
 export const DEFAULT_POLL = {
+  readQuantile: 0.08,
+  spacingRatio: 0.055,
+  tailQuantile: 0.98,
+  tailRatio: 0.25,
   firstDelayRatio: 0.75,
   intervalRatio: 0.05,
   minIntervalMs: 200,
@@ -52,21 +76,43 @@ export const DEFAULT_POLL = {
 } as const;
 
 /**
- * Measured settings (bench/RESULTS.md, glm-image-like durations, no provider eta):
- * - balanced (the default): about a quarter of a 500-ms poller's status reads, median extra
- *   latency under 1 s;
- * - eager: about 0.6x a 500-ms poller's reads at an equal or lower median extra latency.
- * With a provider eta (Novita) both read about twice per task.
+ * Points on the latency/reads trade-off of the learned plan (bench/RESULTS.md, no provider eta,
+ * glm-image-like durations, sigma 0.5, against a fixed 500 ms poller):
+ * - balanced (the default): under a third of the poller's status reads, extra latency p50 about
+ *   3% and p90 about 6% of the model's typical duration;
+ * - eager: about 0.6x the poller's reads, p50 near the poller's;
+ * - frugal: about a seventh of the poller's reads, seconds of extra latency.
+ * With a provider eta (Novita) every preset follows the eta: about two reads per task.
  */
 export const POLL_PRESETS = {
   balanced: {},
-  eager: { firstDelayRatio: 0.7, intervalRatio: 0.0175, factor: 1 },
-  /**
-   * Fewest reads, for batch jobs where a second or two of latency doesn't matter: bench/RESULTS.md
-   * (zai, no eta) 0.09x a 500-ms poller's reads at a median extra latency of about 1.4 s.
-   */
-  frugal: { firstDelayRatio: 0.8, intervalRatio: 0.1, factor: 1.3 },
+  eager: { readQuantile: 0.05, spacingRatio: 0.025 },
+  frugal: { readQuantile: 0.15, spacingRatio: 0.12 },
 } as const satisfies Record<string, PollOptions>;
+
+/** True when the caller set a fixed-cadence option: the fixed DelayPlan then replaces the learned plan. */
+export function usesFixedPlan(options: PollOptions): boolean {
+  return (
+    options.firstDelayMs !== undefined ||
+    options.firstDelayRatio !== undefined ||
+    options.intervalMs !== undefined ||
+    options.intervalRatio !== undefined ||
+    options.factor !== undefined
+  );
+}
+
+/** The learned plan's settings from poll options and the model's typical duration (defaults filled in). */
+export function readPlanSettings(options: PollOptions, typicalDurationMs: number): ReadPlanSettings {
+  const minIntervalMs = options.minIntervalMs ?? DEFAULT_POLL.minIntervalMs;
+  return {
+    readQuantile: Math.min(0.5, Math.max(0.001, options.readQuantile ?? DEFAULT_POLL.readQuantile)),
+    spacingMs: Math.max(0, options.spacingMs ?? typicalDurationMs * (options.spacingRatio ?? DEFAULT_POLL.spacingRatio)),
+    tailQuantile: Math.min(0.9999, Math.max(0.5, options.tailQuantile ?? DEFAULT_POLL.tailQuantile)),
+    tailRatio: Math.max(0, options.tailRatio ?? DEFAULT_POLL.tailRatio),
+    minIntervalMs,
+    maxIntervalMs: Math.max(minIntervalMs, options.maxIntervalMs ?? DEFAULT_POLL.maxIntervalMs),
+  };
+}
 
 export interface PollContext {
   readonly read: () => Promise<TaskStatus>;
@@ -79,6 +125,11 @@ export interface PollContext {
   /** Builds the deadline error (the caller attaches the handle). */
   readonly onDeadline: (reads: number, timeoutMs: number) => PictorError;
   readonly random?: (() => number) | undefined;
+  /**
+   * The model's learned durations: plans the reads and learns from this task when it succeeds.
+   * Default: a fresh sketch from typicalDurationMs that nothing else sees.
+   */
+  readonly durations?: DurationSketch | undefined;
 }
 
 export interface PollOutcome {
@@ -133,16 +184,53 @@ export function planDelays(typicalDurationMs: number, options: PollOptions = {})
   return new DelayPlan(typicalDurationMs, options);
 }
 
+/**
+ * What the task's status reads tell about when it ended: the last time it was seen running
+ * (and its eta/progress then), so the learned sketch gets an interval, or a point when the
+ * provider estimated it.
+ */
+class Observation {
+  runningAt = 0;
+  etaMs: number | undefined;
+  progress: number | undefined;
+
+  running(elapsedMs: number, status: TaskStatus): void {
+    this.runningAt = elapsedMs;
+    this.etaMs = status.etaMs !== undefined && status.etaMs >= 0 ? status.etaMs : undefined;
+    this.progress = status.progress !== undefined && status.progress > 0 && status.progress < 100 ? status.progress : undefined;
+  }
+
+  record(sketch: DurationSketch, doneAt: number): void {
+    const clampIn = (ms: number) => Math.min(doneAt, Math.max(this.runningAt, ms));
+    if (this.etaMs !== undefined) {
+      const at = clampIn(this.runningAt + this.etaMs);
+      sketch.observe(at, at);
+    } else if (this.progress !== undefined && this.runningAt > 0) {
+      const at = clampIn((this.runningAt * 100) / this.progress);
+      sketch.observe(at, at);
+    } else sketch.observe(this.runningAt, doneAt);
+  }
+}
+
 export async function pollUntilDone(context: PollContext): Promise<PollOutcome> {
   const options = context.options ?? {};
   const timeoutMs = options.timeoutMs ?? DEFAULT_POLL.timeoutMs;
   const jitter = Math.min(1, Math.max(0, options.jitter ?? DEFAULT_POLL.jitter));
   const random = context.random ?? Math.random;
   const plan = new DelayPlan(context.typicalDurationMs, options);
-  const deadline = Date.now() + timeoutMs;
+  const fixed = usesFixedPlan(options);
+  const typicalDurationMs = options.typicalDurationMs ?? context.typicalDurationMs;
+  const sketch = context.durations ?? new DurationSketch(typicalDurationMs);
+  const settings = readPlanSettings(options, typicalDurationMs);
+  const started = Date.now();
+  const startElapsed = context.elapsedMs ?? 0;
+  const elapsed = () => startElapsed + (Date.now() - started);
+  const deadline = started + timeoutMs;
+  const seen = new Observation();
 
   let reads = 0;
-  let delay = Math.max(0, plan.first - (context.elapsedMs ?? 0));
+  // The first read: when the plan's first read time has passed already (a resumed handle), at once.
+  let delay = Math.max(0, (fixed ? plan.first : firstReadAt(sketch, settings)) - startElapsed);
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);
@@ -150,10 +238,16 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
     const spread = delay * (1 + jitter * (random() * 2 - 1));
     await sleep(Math.min(Math.round(spread), remaining), context.signal);
     if (context.signal?.aborted) throw abortedError(context.signal);
+    // The task was still running when this read was sent: the plan counts from there, so a slow
+    // answer does not stretch the cadence.
+    const sentAt = elapsed();
     const status = await context.read();
     reads++;
     context.onStatus?.(status, reads);
+    if (status.state === 'succeeded') seen.record(sketch, elapsed());
     if (status.state === 'succeeded' || status.state === 'failed') return { status, reads };
-    delay = status.etaMs !== undefined && status.etaMs > 0 ? plan.fromEta(status.etaMs) : plan.next(reads);
+    seen.running(sentAt, status);
+    if (status.etaMs !== undefined && status.etaMs > 0) delay = plan.fromEta(status.etaMs);
+    else delay = fixed ? plan.next(reads) : Math.max(0, nextReadAt(sketch, sentAt, settings) - elapsed());
   }
 }

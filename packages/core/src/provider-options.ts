@@ -4,6 +4,7 @@
  * invalid_request error naming the field, instead of a TypeError at the first call.
  */
 import { z } from 'zod';
+import { DurationRegistry } from './duration-registry.ts';
 import { PictorError } from './errors.ts';
 import { zodError } from './request.ts';
 
@@ -30,6 +31,7 @@ export const providerClientOptionsSchema = z
     retry: z.object({ submit: policy.optional(), status: policy.optional() }).strict().optional(),
     poll: z.record(z.string(), z.number()).optional(),
     strict: z.boolean().optional(),
+    durations: z.custom<DurationRegistry>((v) => v instanceof DurationRegistry, 'durations must be a DurationRegistry').optional(),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { PictorError, abortedError, toPictorError } from './errors.ts';
 import { isLoopbackURL, markLoopbackImages } from './download-policy.ts';
 import { costOf } from './cost.ts';
 import { emit, type PictorEventListener } from './events.ts';
+import { DurationRegistry } from './duration-registry.ts';
 import { parseTaskHandle } from './handle.ts';
 import { pollUntilDone, type PollOptions } from './poll.ts';
 import { findModel, prepareRequest, type PreparedRequest } from './prepare.ts';
@@ -25,6 +26,8 @@ export interface ProviderDefaults {
   readonly redactor?: Redactor | undefined;
   /** The provider's base URL: when it is loopback, its images may be downloaded from loopback. */
   readonly baseURL?: string | undefined;
+  /** Learned task durations that plan the polling; shared only if you pass one. @default a new DurationRegistry per provider */
+  readonly durations?: DurationRegistry | undefined;
 }
 
 export function createProvider<ProviderOptions = Record<string, unknown>>(
@@ -39,6 +42,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
     if (local) markLoopbackImages(result.images);
     return result;
   };
+  const durations = defaults.durations ?? new DurationRegistry();
 
   const retryFor = (options: CallOptions | undefined): RetryOptions => ({
     submit: { ...defaults.retry?.submit, ...options?.retry?.submit },
@@ -209,6 +213,9 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
     const listener: PictorEventListener | undefined = options?.onEvent;
     const elapsedMs = Math.max(0, Date.now() - Date.parse(handle.submittedAt));
     const context = statusContext(handle, options);
+    const poll = { ...defaults.poll, ...options?.poll };
+    // A server running at another pace than the real model (the emulator) says so with poll.typicalDurationMs.
+    const paceMs = poll.typicalDurationMs ?? spec.typicalDurationMs;
     let reads = 0;
     let readStartedAt = 0;
     const { status } = await pollUntilDone({
@@ -222,9 +229,10 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
           throw pictorError.handle ? pictorError : pictorError.with({ handle });
         }
       },
-      typicalDurationMs: spec.typicalDurationMs,
+      typicalDurationMs: paceMs,
+      durations: durations.sketch(id, handle.model, paceMs),
       elapsedMs,
-      options: { ...defaults.poll, ...options?.poll },
+      options: poll,
       signal: options?.signal,
       onStatus: (s, n) => {
         reads = n;

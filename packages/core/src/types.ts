@@ -5,6 +5,7 @@
  */
 import type { PictorError } from './errors.ts';
 import type { PictorEventListener } from './events.ts';
+import type { DurationRegistry } from './duration-registry.ts';
 import type { PollOptions } from './poll.ts';
 import type { RetryOptions } from './retry.ts';
 import type { Size, SizeRule } from './sizes.ts';
@@ -181,6 +182,8 @@ export interface ProviderClientOptions {
   readonly retry?: RetryOptions | undefined;
   readonly poll?: PollOptions | undefined;
   readonly strict?: boolean | undefined;
+  /** Learned task durations that plan the polling (share one to pool what clients learn). @default one per client */
+  readonly durations?: DurationRegistry | undefined;
 }
 
 export interface ImageProvider {

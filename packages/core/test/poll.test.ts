@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { POLL_PRESETS, PictorError, type TaskStatus } from '../src/index.ts';
+import { DurationSketch, POLL_PRESETS, PictorError, type TaskStatus } from '../src/index.ts';
 import { planDelays, pollUntilDone } from '../src/poll.ts';
 
 beforeEach(() => void vi.useFakeTimers());
@@ -23,13 +23,10 @@ describe('planDelays', () => {
     expect(plan.first).toBe(15_000);
     expect(plan.next(1)).toBe(1000);
     expect(plan.next(2)).toBe(1050);
-    const eager = planDelays(20_000, POLL_PRESETS.eager);
-    expect([eager.first, eager.next(1), eager.next(9)].map(Math.round)).toEqual([14_000, 350, 350]);
-    expect(planDelays(20_000, POLL_PRESETS.balanced).first).toBe(15_000);
+    const steady = planDelays(20_000, { firstDelayRatio: 0.7, intervalRatio: 0.0175, factor: 1 });
+    expect([steady.first, steady.next(1), steady.next(9)].map(Math.round)).toEqual([14_000, 350, 350]);
     // A server at another pace (the emulator) overrides the model's typical duration.
     expect(planDelays(20_000, { typicalDurationMs: 400 }).first).toBe(300);
-    const frugal = planDelays(20_000, POLL_PRESETS.frugal);
-    expect([frugal.first, frugal.next(1), frugal.next(2)]).toEqual([16_000, 2000, 2600]);
     expect(plan.next(50)).toBe(10_000);
     expect(plan.fromEta(3000)).toBe(3050);
     expect(plan.fromEta(1)).toBe(200);
@@ -75,12 +72,27 @@ describe('pollUntilDone', () => {
     expect(times).toEqual([0]);
   });
 
+  it('counts the learned cadence from when a read was sent, so a slow answer does not stretch it', async () => {
+    const sent: number[] = [];
+    const start = Date.now();
+    const read = vi.fn(async (): Promise<TaskStatus> => {
+      sent.push(Date.now() - start);
+      await new Promise((r) => setTimeout(r, 400));
+      return sent.length < 3 ? { state: 'running' } : { state: 'succeeded' };
+    });
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0, spacingMs: 1000, readQuantile: 0.3 }, onDeadline: deadline });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await expect(done).resolves.toMatchObject({ reads: 3 });
+    expect([sent[1]! - sent[0]!, sent[2]! - sent[1]!]).toEqual([1000, 1000]);
+  });
+
   it('applies jitter within its bounds', async () => {
     const { read, times } = scripted([{ state: 'succeeded' }]);
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 0 });
     await vi.advanceTimersByTimeAsync(10_000);
     await done;
-    expect(times).toEqual([6750]);
+    // The learned plan's first read (at the 8% quantile of the prior), 10% early.
+    expect(times).toEqual([Math.round(0.9 * new DurationSketch(10_000).quantile(0.08))]);
   });
 
   it('stops at the total deadline with one last read', async () => {

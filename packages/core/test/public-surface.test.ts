@@ -18,6 +18,8 @@ describe('the public surface of @pictor/core', () => {
       'DEFAULT_MAX_REDIRECTS',
       'DEFAULT_POLL',
       'DEFAULT_RETRY',
+      'DurationRegistry',
+      'DurationSketch',
       'ERROR_KINDS',
       'GLM_IMAGE_SIZES',
       'ImageRequestSchema',

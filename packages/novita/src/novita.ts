@@ -105,5 +105,12 @@ export function createNovita(input: NovitaOptions = {}): ImageProvider {
     },
   };
 
-  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict, redactor: http.redactor, baseURL: http.baseURL });
+  return createProvider(adapter, {
+    retry: options.retry,
+    poll: options.poll,
+    strict: options.strict,
+    redactor: http.redactor,
+    baseURL: http.baseURL,
+    durations: options.durations,
+  });
 }

@@ -17,6 +17,8 @@ describe('the public surface of pictor', () => {
       'DEFAULT_MAX_REDIRECTS',
       'DEFAULT_POLL',
       'DEFAULT_RETRY',
+      'DurationRegistry',
+      'DurationSketch',
       'ERROR_KINDS',
       'GLM_IMAGE_SIZES',
       'ImageRequestSchema',

@@ -169,7 +169,14 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
     },
   };
 
-  return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict, redactor: http.redactor, baseURL: http.baseURL });
+  return createProvider(adapter, {
+    retry: options.retry,
+    poll: options.poll,
+    strict: options.strict,
+    redactor: http.redactor,
+    baseURL: http.baseURL,
+    durations: options.durations,
+  });
 }
 
 function toImages(entries: readonly { url?: string | undefined; b64_json?: string | undefined }[] | undefined) {
