@@ -4,7 +4,7 @@
  * package passes the built-in ones), so a user's own adapter registers the same way.
  */
 import { z } from 'zod';
-import { PictorError } from './errors.ts';
+import { invalidRequest } from './errors.ts';
 import { PriceSchema } from './cost.ts';
 import { failover, type FailoverCandidate, type FailoverProvider } from './failover.ts';
 import { withPrices } from './prices.ts';
@@ -92,7 +92,7 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     if (existing) return existing;
     const registration = registry[id];
     if (!registration) {
-      throw invalid(`Unknown provider "${id}"; available: ${available.join(', ') || '(none registered)'}`);
+      throw invalidRequest(`Unknown provider "${id}"; available: ${available.join(', ') || '(none registered)'}`);
     }
     const { create, configSchema } = typeof registration === 'function' ? { create: registration, configSchema: undefined } : registration;
     let section: Record<string, unknown> = config.providers[id] ?? {};
@@ -108,7 +108,7 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
   };
 
   for (const id of [...Object.keys(config.providers), ...Object.keys(config.limits).map((key) => key.split(':')[0] as string)]) {
-    if (!registry[id]) throw invalid(`Unknown provider "${id}" in providers or limits; available: ${available.join(', ')}`);
+    if (!registry[id]) throw invalidRequest(`Unknown provider "${id}" in providers or limits; available: ${available.join(', ')}`);
   }
 
   /** The provider and model a 'provider:model' names, or a clear error listing the provider's models. */
@@ -116,7 +116,7 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     const [id, model] = ref.split(':') as [string, string];
     const provider = providerFor(id);
     if (!provider.models[model]) {
-      throw invalid(`Unknown model "${model}" for provider "${id}"; available: ${Object.keys(provider.models).map((m) => `${id}:${m}`).join(', ')}`);
+      throw invalidRequest(`Unknown model "${model}" for provider "${id}"; available: ${Object.keys(provider.models).map((m) => `${id}:${m}`).join(', ')}`);
     }
     return { provider, model };
   };
@@ -151,8 +151,4 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     routers.set(ref, routed);
     return routed;
   }
-}
-
-function invalid(message: string): PictorError {
-  return new PictorError({ kind: 'invalid_request', retryable: false, message });
 }

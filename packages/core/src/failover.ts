@@ -15,7 +15,7 @@
  * - A circuit breaker per candidate skips one that keeps failing, then probes it.
  */
 import { CircuitBreaker, type BreakerOptions, type BreakerSnapshot } from './breaker.ts';
-import { PictorError, toPictorError, type ErrorKind } from './errors.ts';
+import { PictorError, toPictorError, invalidRequest, type ErrorKind } from './errors.ts';
 import { emit } from './events.ts';
 import { defaultShouldRetry } from './retry.ts';
 import { parseTaskHandle } from './handle.ts';
@@ -68,17 +68,13 @@ export interface FailoverProvider extends ImageProvider {
 
 export function failover(candidates: readonly FailoverCandidate[], policy: FailoverPolicy = {}): FailoverProvider {
   if (candidates.length === 0) {
-    throw new PictorError({ kind: 'invalid_request', retryable: false, message: 'failover() needs at least one candidate' });
+    throw invalidRequest('failover() needs at least one candidate');
   }
   const failoverOn = new Set(policy.failoverOn ?? DEFAULT_FAILOVER_ON);
   const entries = candidates.map((candidate) => {
     const spec = candidate.provider.models[candidate.model];
     if (!spec) {
-      throw new PictorError({
-        kind: 'invalid_request',
-        retryable: false,
-        message: `Unknown model "${candidate.model}" for ${candidate.provider.id}; available: ${Object.keys(candidate.provider.models).join(', ')}`,
-      });
+      throw invalidRequest(`Unknown model "${candidate.model}" for ${candidate.provider.id}; available: ${Object.keys(candidate.provider.models).join(', ')}`);
     }
     return { ...candidate, spec, label: `${candidate.provider.id}:${candidate.model}`, breaker: new CircuitBreaker(policy.breaker) };
   });
@@ -121,11 +117,7 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
   const providerFor = (handle: TaskHandle): ImageProvider => {
     const entry = entries.find((e) => e.provider.id === handle.provider);
     if (!entry) {
-      throw new PictorError({
-        kind: 'invalid_request',
-        retryable: false,
-        message: `No candidate for provider "${handle.provider}" (candidates: ${entries.map((e) => e.label).join(', ')})`,
-      });
+      throw invalidRequest(`No candidate for provider "${handle.provider}" (candidates: ${entries.map((e) => e.label).join(', ')})`);
     }
     return entry.provider;
   };
@@ -205,12 +197,7 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
 function allFailed(route: readonly RouteStep[], errors: readonly PictorError[]): PictorError {
   const summary = route.map((step) => `${step.candidate}: ${step.outcome === 'skipped' ? `skipped (${step.reason})` : (step.error?.message ?? step.reason)}`).join('; ');
   if (errors.length === 0) {
-    return new PictorError({
-      kind: 'invalid_request',
-      retryable: false,
-      message: `No candidate can serve this request: ${summary}`,
-      details: { route },
-    });
+    return invalidRequest(`No candidate can serve this request: ${summary}`, { details: { route } });
   }
   const kinds = new Set(errors.map((e) => e.kind));
   const last = errors.at(-1) as PictorError;

@@ -7,7 +7,7 @@
  * ky's own retry is off because only the stage-aware policy in retry.ts knows
  * whether a retry could pay twice.
  */
-import { PictorError, abortedError, type ErrorKind, type SubmitOutcome } from './errors.ts';
+import { PictorError, abortedError, invalidResponse, type ErrorKind, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
 import { createKyTransport, loadKy } from './ky-transport.ts';
 import { Redactor, redactSecrets, redactValue } from './redact.ts';
@@ -210,18 +210,11 @@ function unreadableBody(
       message: `${site.provider} ${where}: the response body did not arrive within ${site.timeoutMs} ms`,
     });
   }
-  return new PictorError({
-    kind: 'invalid_response',
-    provider: site.provider,
-    status,
-    requestId,
-    retryable: false,
-    submitOutcome: 'unknown',
-    details: { maxResponseBytes: maxBytes },
-    message:
-      `${site.provider} answered ${where} with a body over ${maxBytes} bytes (maxResponseBytes); it was not read. ` +
+  return invalidResponse(
+    `${site.provider} answered ${where} with a body over ${maxBytes} bytes (maxResponseBytes); it was not read. ` +
       'If this was a submit, the task may exist: check the provider console before submitting again',
-  });
+    { provider: site.provider, status, requestId, submitOutcome: 'unknown', details: { maxResponseBytes: maxBytes } },
+  );
 }
 
 /** A non-2xx answer as a PictorError: the adapter's mapping first, then the status. */

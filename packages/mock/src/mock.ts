@@ -21,6 +21,8 @@ import {
   type ProviderAdapter,
   type ProviderDefaults,
   type SubmitOutcome,
+  notFound,
+  taskFailed,
 } from '@pictor/core';
 import { z } from 'zod';
 import { paintPng } from './paint.ts';
@@ -289,7 +291,7 @@ export function createMock(input: MockOptions = {}): MockProvider {
       calls.push({ ...call, at: Date.now(), outcome: taskFault ? (taskFault.on === 'task' && taskFault.empty ? 'empty' : 'failed') : 'ok' });
       if (taskFault && taskFault.on === 'task') {
         if (taskFault.empty) return { images: [], raw: { data: [] } };
-        throw new PictorError({ kind: 'task_failed', provider: id, retryable: false, message: `mock: ${taskFault.fail ?? 'generation failed'}` });
+        throw taskFailed(`mock: ${taskFault.fail ?? 'generation failed'}`, { provider: id });
       }
       const seed = (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
       const images = await imagesFor({ ...taskOf(request, seed), acceptedAt: Date.now(), fate: 'ok' });
@@ -320,13 +322,7 @@ export function createMock(input: MockOptions = {}): MockProvider {
       await strike(takeFault('status', task?.prompt), call, signal);
       calls.push({ ...call, at: Date.now(), outcome: 'ok' });
       if (!task) {
-        throw new PictorError({
-          kind: 'not_found',
-          provider: id,
-          status: 404,
-          retryable: false,
-          message: `mock: no task ${handle.taskId} (not an id this mock issued)`,
-        });
+        throw notFound(`mock: no task ${handle.taskId} (not an id this mock issued)`, { provider: id, status: 404 });
       }
       const elapsed = Date.now() - task.acceptedAt;
       if (elapsed < queueMs) {
@@ -344,7 +340,7 @@ export function createMock(input: MockOptions = {}): MockProvider {
       if (task.fate === 'failed') {
         return {
           state: 'failed',
-          error: new PictorError({ kind: 'task_failed', provider: id, retryable: false, message: `mock: ${task.reason ?? 'generation failed'}` }),
+          error: taskFailed(`mock: ${task.reason ?? 'generation failed'}`, { provider: id }),
           raw: { status: 'FAILED', reason: task.reason },
         };
       }

@@ -3,7 +3,6 @@
  * GET /v3/async/task-result. Translation only; core does the rest.
  */
 import {
-  PictorError,
   createHttpClient,
   createProvider,
   parseFactoryOptions,
@@ -15,6 +14,7 @@ import {
   type ProviderAdapter,
   type ProviderClientOptions,
   type TaskHandle,
+  invalidResponse,
 } from '@pictor/core';
 import { z } from 'zod';
 import { mapNovitaError } from './errors.ts';
@@ -80,12 +80,9 @@ export function createNovita(input: NovitaOptions = {}): ImageProvider {
       const response = await http.post('v3/async/glm-image', { json: body(request), signal });
       const parsed = SubmitResponse.safeParse(response.data);
       if (!parsed.success) {
-        throw new PictorError({
-          kind: 'invalid_response',
+        throw invalidResponse('Novita accepted the submit but its answer has no task_id; the task may exist: check the Novita console', {
           provider: 'novita',
-          retryable: false,
           submitOutcome: 'unknown',
-          message: 'Novita accepted the submit but its answer has no task_id; the task may exist: check the Novita console',
           details: { body: response.data },
         });
       }
@@ -96,11 +93,8 @@ export function createNovita(input: NovitaOptions = {}): ImageProvider {
       const response = await http.get('v3/async/task-result', { searchParams: { task_id: handle.taskId }, signal });
       const parsed = TaskResult.safeParse(response.data);
       if (!parsed.success) {
-        throw new PictorError({
-          kind: 'invalid_response',
+        throw invalidResponse(`Novita task-result for ${handle.taskId} has no task.status (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`, {
           provider: 'novita',
-          retryable: false,
-          message: `Novita task-result for ${handle.taskId} has no task.status (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`,
           details: { body: response.data },
         });
       }

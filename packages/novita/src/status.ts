@@ -2,7 +2,7 @@
  * One task-result body to an AdapterStatus. Shared by polling and by the
  * webhook helper, whose payload is the same document.
  */
-import { PictorError, isoFromEpochMs, type AdapterImage, type AdapterStatus } from '@pictor/core';
+import { PictorError, isoFromEpochMs, invalidResponse, type AdapterImage, type AdapterStatus } from '@pictor/core';
 import type { TaskResultBody } from './wire.ts';
 
 const MEDIA_TYPES: Readonly<Record<string, string>> = { jpeg: 'image/jpeg', jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
@@ -35,11 +35,8 @@ export function toAdapterStatus(body: TaskResultBody, raw: unknown, taskId: stri
     }
     default:
       // TASK_STATUS_UNKNOWN (known to Novita's JS SDK) or anything new: a typed error, never a silent hang.
-      throw new PictorError({
-        kind: 'invalid_response',
+      throw invalidResponse(`Novita returned status "${task.status}" for task ${taskId}; expected TASK_STATUS_QUEUED, _PROCESSING, _SUCCEED or _FAILED`, {
         provider: 'novita',
-        retryable: false,
-        message: `Novita returned status "${task.status}" for task ${taskId}; expected TASK_STATUS_QUEUED, _PROCESSING, _SUCCEED or _FAILED`,
       });
   }
 }

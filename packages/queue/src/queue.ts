@@ -4,7 +4,7 @@
  */
 import { Queue, type Job } from 'bullmq';
 import { z } from 'zod';
-import { PictorError, parseImageRequest, zodError, type ImageProvider, type ImageRequest } from 'pictor';
+import { parseImageRequest, zodError, invalidRequest, type ImageProvider, type ImageRequest } from 'pictor';
 import { ClientSchema, resolveClient, type ClientChoice } from './client-option.ts';
 import { ConnectionSchema, DEFAULT_QUEUE_NAME, toConnectionOptions, type QueueConnection } from './connection.ts';
 import type { ImageJobData, ImageJobProgress, ImageJobResult } from './job-data.ts';
@@ -136,6 +136,6 @@ function checkModel(client: ImageProvider, model: string | undefined): void {
   const [id, name] = model.includes(':') ? (model.split(':') as [string, string]) : [undefined, model];
   const known = Object.keys(client.models).some((ref) => ref === model || ref.endsWith(`:${name}`)) || (id !== undefined && providers?.[id]?.models[name] !== undefined);
   if (!known) {
-    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `Unknown model "${model}"; the client knows: ${Object.keys(client.models).join(', ')}` });
+    throw invalidRequest(`Unknown model "${model}"; the client knows: ${Object.keys(client.models).join(', ')}`);
   }
 }

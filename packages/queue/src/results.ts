@@ -4,7 +4,7 @@
  */
 import { QueueEvents, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import { z } from 'zod';
-import { PictorError, zodError } from 'pictor';
+import { PictorError, zodError, notFound, taskFailed } from 'pictor';
 import type { ImageJobResult } from './job-data.ts';
 
 export const WaitForResultOptionsSchema = z
@@ -39,7 +39,7 @@ export function createResultWaiter(queue: Queue, options: { connection: Connecti
       const waitOptions = parsed.data;
       const queueEvents = await open();
       const job = (await queue.getJob(id)) as Job | undefined;
-      if (!job) throw new PictorError({ kind: 'not_found', retryable: false, message: `No job "${id}" in queue ${options.name}` });
+      if (!job) throw notFound(`No job "${id}" in queue ${options.name}`);
       try {
         return (await job.waitUntilFinished(queueEvents, waitOptions.timeoutMs)) as ImageJobResult;
       } catch (error) {
@@ -47,7 +47,7 @@ export function createResultWaiter(queue: Queue, options: { connection: Connecti
         if (/timed out/i.test(message)) {
           throw new PictorError({ kind: 'timeout', retryable: true, message: `Job ${id} did not finish within ${waitOptions.timeoutMs} ms; it keeps running`, cause: error });
         }
-        throw new PictorError({ kind: 'task_failed', retryable: false, message: `Job ${id} failed: ${message}`, cause: error });
+        throw taskFailed(`Job ${id} failed: ${message}`, { cause: error });
       }
     },
     async close() {

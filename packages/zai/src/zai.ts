@@ -17,6 +17,8 @@ import {
   type ProviderAdapter,
   type ProviderClientOptions,
   type TaskHandle,
+  invalidResponse,
+  taskFailed,
 } from '@pictor/core';
 import { z } from 'zod';
 import { mapZaiError, readZaiError } from './errors.ts';
@@ -122,13 +124,10 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
       if (parsed.task_status?.toUpperCase() === 'FAIL') {
         // Refused at submission: no task to poll, nothing was generated.
         const { code, message } = readZaiError(response.data);
-        throw new PictorError({
-          kind: 'task_failed',
+        throw taskFailed(`Z.AI refused the task at submission${message ? `: ${message}` : ''}`, {
           provider: 'zai',
           providerCode: code,
-          retryable: false,
           submitOutcome: 'not_created',
-          message: `Z.AI refused the task at submission${message ? `: ${message}` : ''}`,
         });
       }
       return { taskId: parsed.id, requestId: parsed.request_id ?? response.requestId, raw: response.data };
@@ -163,11 +162,8 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
           raw: response.data,
         };
       }
-      throw new PictorError({
-        kind: 'invalid_response',
+      throw invalidResponse(`Z.AI returned an unknown task_status "${parsed.task_status}" for task ${handle.taskId} (expected PROCESSING, SUCCESS or FAIL)`, {
         provider: 'zai',
-        retryable: false,
-        message: `Z.AI returned an unknown task_status "${parsed.task_status}" for task ${handle.taskId} (expected PROCESSING, SUCCESS or FAIL)`,
       });
     },
   };
