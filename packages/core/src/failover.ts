@@ -14,8 +14,9 @@
  *   their own (free) retries.
  * - A circuit breaker per candidate skips one that keeps failing, then probes it.
  */
-import { CircuitBreaker, type BreakerOptions, type BreakerSnapshot } from './breaker.ts';
-import { PictorError, toPictorError, invalidRequest, type ErrorKind } from './errors.ts';
+import { z } from 'zod';
+import { BreakerOptionsSchema, CircuitBreaker, type BreakerSnapshot } from './breaker.ts';
+import { ERROR_KINDS, PictorError, toPictorError, invalidRequest, type ErrorKind } from './errors.ts';
 import { emit } from './events.ts';
 import { defaultShouldRetry } from './retry.ts';
 import { parseTaskHandle } from './handle.ts';
@@ -28,18 +29,34 @@ export interface FailoverCandidate {
   readonly model: string;
 }
 
-export interface FailoverPolicy {
-  /** Error kinds that move on to the next candidate. */
-  readonly failoverOn?: readonly ErrorKind[] | undefined;
-  /** Also fail over when a submit may have been accepted (risks paying twice). Default false. */
-  readonly failoverOnUnknownOutcome?: boolean | undefined;
-  readonly breaker?: BreakerOptions | undefined;
-  /**
-   * A candidate that answers rate_limited with a Retry-After up to this long (ms) is waited for and
-   * retried in place; a longer one, or none, moves on to the next candidate. Default 2000.
-   */
-  readonly patienceMs?: number | undefined;
-}
+/** The failover policy; also the `failover` section of a client config. */
+export const FailoverPolicySchema = z
+  .object({
+    /**
+     * Error kinds that move on to the next candidate.
+     * @default DEFAULT_FAILOVER_ON (provider_unavailable, timeout, network, rate_limited, insufficient_quota)
+     */
+    failoverOn: z.array(z.enum(ERROR_KINDS)).readonly().optional(),
+    /**
+     * Also fail over when a submit may have been accepted (risks paying twice).
+     * @default false
+     */
+    failoverOnUnknownOutcome: z.boolean().optional(),
+    /**
+     * A candidate that answers rate_limited with a Retry-After up to this long (ms) is waited for and
+     * retried in place; a longer one, or none, moves on to the next candidate.
+     * @default 2000
+     */
+    patienceMs: z.number().int().min(0).optional(),
+    /**
+     * The per-candidate circuit breaker.
+     * @default { failureThreshold: 3, cooldownMs: 30000 }
+     */
+    breaker: BreakerOptionsSchema.optional(),
+  })
+  .strict();
+
+export type FailoverPolicy = z.input<typeof FailoverPolicySchema>;
 
 /**
  * Availability errors. insufficient_quota is one too: an empty balance on one provider says nothing

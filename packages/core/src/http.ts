@@ -14,7 +14,7 @@ import { Redactor, redactSecrets, redactValue } from './redact.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, TIMED_OUT, TOO_LARGE, readCappedText } from './response-body.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { checkBaseURL, checkHeaders } from './transport-policy.ts';
-import type { ProviderClientOptions } from './types.ts';
+import type { ProviderClientOptions } from './provider-options.ts';
 
 /** What an adapter learns from an error body; http.ts fills in the rest. */
 export interface ErrorMapping {

@@ -30,50 +30,6 @@ import { toBase64 } from './png.ts';
 
 export type MockStage = 'submit' | 'status';
 
-/** One scripted fault. Faults are consumed in order of declaration, each `times` times (default 1). */
-export type MockFault =
-  | {
-      /** Where it strikes: 'submit' covers the sync call and the async submit. */
-      readonly on: MockStage;
-      readonly error: ErrorKind;
-      readonly times?: number | undefined;
-      readonly retryAfterMs?: number | undefined;
-      readonly submitOutcome?: SubmitOutcome | undefined;
-      readonly message?: string | undefined;
-      /** Only for prompts containing this text (default: every prompt). */
-      readonly prompt?: string | undefined;
-    }
-  | { readonly on: MockStage; readonly hang: true; readonly times?: number | undefined; readonly prompt?: string | undefined }
-  | {
-      /** The task is accepted, then ends FAILED (or with zero images when `empty`). */
-      readonly on: 'task';
-      readonly fail?: string | undefined;
-      readonly empty?: true | undefined;
-      readonly times?: number | undefined;
-      readonly prompt?: string | undefined;
-    };
-
-export interface MockOptions {
-  /** Delay of every call (submit, sync generation, status read) in ms. Default 0. */
-  readonly latencyMs?: number | undefined;
-  /** Time an async task spends queued, in ms. Default 0. */
-  readonly queueMs?: number | undefined;
-  /** Time an async task spends running, in ms. Default 300. */
-  readonly durationMs?: number | undefined;
-  /** Report eta and progress on status reads (like Novita). Default true. */
-  readonly reportEta?: boolean | undefined;
-  readonly faults?: readonly MockFault[] | undefined;
-  /** Provider id, for registering several mocks side by side (failover tests). Default 'mock'. */
-  readonly id?: string | undefined;
-  readonly defaults?: ProviderDefaults | undefined;
-  /**
-   * Deliberate differences from the real models, per model (e.g. `{ 'glm-image': { maxImagesPerCall: 4,
-   * supports: { seed: true } } }`). Code tested with an override may be refused in production.
-   * @default {} (the real models' specs)
-   */
-  readonly models?: MockModelOverrides | undefined;
-}
-
 /** A deliberate difference from the real model's spec. */
 export type MockModelOverride = z.infer<typeof modelOverrideSchema>;
 export type MockModelOverrides = Partial<Record<MockModelId, MockModelOverride>>;
@@ -97,29 +53,69 @@ export interface MockProvider extends ImageProvider {
   reset(): void;
 }
 
+const stage = z.enum(['submit', 'status']);
+const times = z.number().int().positive().optional();
+/** Only for prompts containing this text (default: every prompt). */
+const promptFilter = z.string().optional();
+
+/** One scripted fault. Faults are consumed in order of declaration, each `times` times (default 1). */
 const faultSchema = z.union([
   z
     .object({
-      on: z.enum(['submit', 'status']),
+      /** Where it strikes: 'submit' covers the sync call and the async submit. */
+      on: stage,
+      /** The kind of the PictorError thrown. */
       error: z.enum(ERROR_KINDS),
-      times: z.number().int().positive().optional(),
+      /**
+       * How many calls it strikes.
+       * @default 1
+       */
+      times,
+      /**
+       * Retry-After carried by the error, in ms.
+       * @default undefined (none)
+       */
       retryAfterMs: z.number().min(0).optional(),
+      /**
+       * What the failed submit says about the task.
+       * @default 'not_created' (undefined on status reads)
+       */
       submitOutcome: z.enum(['not_created', 'unknown']).optional(),
+      /**
+       * The error's message.
+       * @default "mock: scripted <kind> on <method>"
+       */
       message: z.string().optional(),
-      prompt: z.string().optional(),
+      /**
+       * Only for prompts containing this text.
+       * @default undefined (every prompt)
+       */
+      prompt: promptFilter,
     })
     .strict(),
-  z.object({ on: z.enum(['submit', 'status']), hang: z.literal(true), times: z.number().int().positive().optional(), prompt: z.string().optional() }).strict(),
+  /** The call hangs until aborted. */
+  z.object({ on: stage, hang: z.literal(true), times, prompt: promptFilter }).strict(),
   z
     .object({
+      /** The task is accepted, then ends FAILED (or with zero images when `empty`). */
       on: z.literal('task'),
+      /**
+       * The failure reason.
+       * @default "generation failed"
+       */
       fail: z.string().optional(),
+      /**
+       * End with zero images instead of failing.
+       * @default undefined (fail)
+       */
       empty: z.literal(true).optional(),
-      times: z.number().int().positive().optional(),
-      prompt: z.string().optional(),
+      times,
+      prompt: promptFilter,
     })
     .strict(),
 ]);
+
+export type MockFault = z.input<typeof faultSchema>;
 
 const modelOverrideSchema = z
   .object({
@@ -135,16 +131,51 @@ const modelOverrideSchema = z
 /** createMock's options as a schema (also used for the `providers.mock` section of a client config). */
 export const mockOptionsSchema = z
   .object({
+    /**
+     * Delay of every call (submit, sync generation, status read) in ms.
+     * @default 0
+     */
     latencyMs: z.number().min(0).optional(),
+    /**
+     * Time an async task spends queued, in ms.
+     * @default 0
+     */
     queueMs: z.number().min(0).optional(),
+    /**
+     * Time an async task spends running, in ms.
+     * @default 300
+     */
     durationMs: z.number().min(0).optional(),
+    /**
+     * Report eta and progress on status reads (like Novita).
+     * @default true
+     */
     reportEta: z.boolean().optional(),
-    faults: z.array(faultSchema).optional(),
+    /**
+     * Scripted faults, consumed in order.
+     * @default [] (every call succeeds)
+     */
+    faults: z.array(faultSchema).readonly().optional(),
+    /**
+     * Provider id, for registering several mocks side by side (failover tests).
+     * @default 'mock'
+     */
     id: z.string().min(1).optional(),
-    defaults: z.looseObject({}).optional(),
+    /**
+     * Request defaults applied by createProvider (see ProviderDefaults).
+     * @default {}
+     */
+    defaults: z.custom<ProviderDefaults>().pipe(z.looseObject({})).optional(),
+    /**
+     * Deliberate differences from the real models, per model (e.g. `{ 'glm-image': { maxImagesPerCall: 4,
+     * supports: { seed: true } } }`). Code tested with an override may be refused in production.
+     * @default {} (the real models' specs)
+     */
     models: z.partialRecord(z.enum(['glm-image', 'cogview-4-250304']), modelOverrideSchema).optional(),
   })
   .strict();
+
+export type MockOptions = z.input<typeof mockOptionsSchema>;
 
 export const mockProviderOptionsSchema = z
   .object({
@@ -220,7 +251,7 @@ interface MockTask {
 }
 
 export function createMock(input: MockOptions = {}): MockProvider {
-  const options = parseFactoryOptions(mockOptionsSchema, input, 'mock') as MockOptions;
+  const options = parseFactoryOptions(mockOptionsSchema, input, 'mock');
   const id = options.id ?? 'mock';
   const latencyMs = options.latencyMs ?? 0;
   const queueMs = options.queueMs ?? 0;
