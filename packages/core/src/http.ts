@@ -337,6 +337,14 @@ export function kindForStatus(status: number): ErrorKind {
 }
 
 /**
+ * An error mapper's last resort: a provider code or message nobody recognised. The status decides
+ * the kind and the provider's code and message are kept; with neither, http.ts's defaults apply.
+ */
+export function mappingByStatus(status: number, providerCode: string | undefined, message: string | undefined): ErrorMapping | undefined {
+  return providerCode || message ? { kind: kindForStatus(status), providerCode, message } : undefined;
+}
+
+/**
  * Whether a failed POST may have created a task. A 4xx is a refusal; 503 is the
  * front door saying "not now". 500, 502 and 504 may come after the work was
  * queued, so they are ambiguous and a submit is not retried on them.

@@ -30,4 +30,5 @@ export * from './sizes.ts';
 export * from './sleep.ts';
 export * from './time.ts';
 export * from './transport-policy.ts';
+export * from './wire.ts';
 export type * from './types.ts';

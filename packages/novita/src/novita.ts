@@ -4,6 +4,7 @@
  */
 import {
   createHttpClient,
+  formatSize,
   createProvider,
   parseFactoryOptions,
   providerClientOptionsSchema,
@@ -14,7 +15,7 @@ import {
   type ProviderAdapter,
   type ProviderClientOptions,
   type TaskHandle,
-  invalidResponse,
+  parseWireBody,
 } from '@pictor/core';
 import { z } from 'zod';
 import { mapNovitaError } from './errors.ts';
@@ -63,7 +64,7 @@ export function createNovita(input: NovitaOptions = {}): ImageProvider {
     const webhookUrl = request.providerOptions.webhookUrl ?? options.webhookUrl;
     return {
       prompt: request.prompt,
-      size: `${request.size.width}x${request.size.height}`,
+      size: formatSize(request.size),
       quality: request.quality,
       // Novita's default is true (watermarked): only sent when the caller chose.
       ...(request.watermark !== undefined ? { watermark_enabled: request.watermark } : {}),
@@ -78,27 +79,21 @@ export function createNovita(input: NovitaOptions = {}): ImageProvider {
 
     async submitAsync(request, { signal }) {
       const response = await http.post('v3/async/glm-image', { json: body(request), signal });
-      const parsed = SubmitResponse.safeParse(response.data);
-      if (!parsed.success) {
-        throw invalidResponse('Novita accepted the submit but its answer has no task_id; the task may exist: check the Novita console', {
-          provider: 'novita',
-          submitOutcome: 'unknown',
-          details: { body: response.data },
-        });
-      }
-      return { taskId: parsed.data.task_id, requestId: response.requestId, raw: response.data };
+      const parsed = parseWireBody(SubmitResponse, response.data, {
+        provider: 'novita',
+        submitOutcome: 'unknown',
+        describe: () => 'Novita accepted the submit but its answer has no task_id; the task may exist: check the Novita console',
+      });
+      return { taskId: parsed.task_id, requestId: response.requestId, raw: response.data };
     },
 
     async readStatus(handle: TaskHandle, { signal }): Promise<AdapterStatus> {
       const response = await http.get('v3/async/task-result', { searchParams: { task_id: handle.taskId }, signal });
-      const parsed = TaskResult.safeParse(response.data);
-      if (!parsed.success) {
-        throw invalidResponse(`Novita task-result for ${handle.taskId} has no task.status (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`, {
-          provider: 'novita',
-          details: { body: response.data },
-        });
-      }
-      return toAdapterStatus(parsed.data, response.data, handle.taskId);
+      const parsed = parseWireBody(TaskResult, response.data, {
+        provider: 'novita',
+        describe: (issues) => `Novita task-result for ${handle.taskId} has no task.status (${issues})`,
+      });
+      return toAdapterStatus(parsed, response.data, handle.taskId);
     },
   };
 

@@ -5,9 +5,11 @@
 import {
   PictorError,
   createHttpClient,
+  formatSize,
   createProvider,
   isoFromEpochSeconds,
   parseFactoryOptions,
+  parseWireBody,
   providerClientOptionsSchema,
   readEnv,
   type AdapterOutput,
@@ -92,7 +94,7 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
     return {
       model: request.model,
       prompt: request.prompt,
-      size: `${request.size.width}x${request.size.height}`,
+      size: formatSize(request.size),
       quality: request.quality,
       ...(request.userId !== undefined ? { user_id: request.userId } : {}),
       ...(request.watermark !== undefined ? { watermark_enabled: request.watermark } : {}),
@@ -179,17 +181,7 @@ function toImages(entries: readonly { url?: string | undefined; b64_json?: strin
   });
 }
 
-function parse<T>(schema: z.ZodType<T>, data: unknown, endpoint: string, submitOutcome?: 'unknown'): T {
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw new PictorError({
-    kind: 'invalid_response',
-    provider: 'zai',
-    retryable: false,
-    // A 200 to a submit that we can't read may still have created a task.
-    submitOutcome,
-    message: `Z.AI ${endpoint} returned an unexpected body (${issues})`,
-    details: { body: data },
-  });
+/** Reads a Z.AI body; a 200 to a submit that we can't read may still have created a task ('unknown'). */
+function parse<S extends z.ZodType>(schema: S, data: unknown, endpoint: string, submitOutcome?: 'unknown'): z.output<S> {
+  return parseWireBody(schema, data, { provider: 'zai', submitOutcome, describe: (issues) => `Z.AI ${endpoint} returned an unexpected body (${issues})` });
 }
