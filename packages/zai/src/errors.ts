@@ -1,7 +1,7 @@
 /**
  * Z.AI error bodies to Pictor error kinds, by business code first: the HTTP
  * status alone is ambiguous (429 means "slow down" for 1302 and "out of money"
- * for 1113). Codes from PROTOCOLS.md; the status decides only when no code is known.
+ * for 1113). Codes from Z.AI's documented error-code table; the status decides only when no code is known.
  */
 import { mappingByStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core';
 import { ErrorBody } from './wire.ts';
