@@ -18,6 +18,7 @@ import {
   type ErrorKind,
   type ImageProvider,
   type ModelSpec,
+  type PreparedRequest,
   type ProviderAdapter,
   type ProviderDefaults,
   type SubmitOutcome,
@@ -253,60 +254,13 @@ interface MockTask {
 export function createMock(input: MockOptions = {}): MockProvider {
   const options = parseFactoryOptions(mockOptionsSchema, input, 'mock');
   const id = options.id ?? 'mock';
-  const latencyMs = options.latencyMs ?? 0;
-  const queueMs = options.queueMs ?? 0;
-  const durationMs = options.durationMs ?? 300;
-  const reportEta = options.reportEta ?? true;
-  const faults = options.faults ?? [];
+  const { latencyMs = 0, queueMs = 0, durationMs = 300, reportEta = true } = options;
+  const faults = mockFaults(options.faults ?? []);
+  const takeFault = faults.take;
   const calls: MockCall[] = [];
   // Tasks are encoded in their ids, so any mock instance (in any process) can resume a saved handle.
   let accepted = 0;
-  let used = faults.map(() => 0);
   let nextTask = 1;
-
-  /** Takes the first armed fault matching the stage and prompt, consuming one use. */
-  const takeFault = (on: MockFault['on'], prompt: string | undefined): MockFault | undefined => {
-    for (const [index, fault] of faults.entries()) {
-      if (fault.on !== on) continue;
-      if (fault.prompt !== undefined && !(prompt ?? '').includes(fault.prompt)) continue;
-      if ((used[index] as number) >= (fault.times ?? 1)) continue;
-      used[index] = (used[index] as number) + 1;
-      return fault;
-    }
-    return undefined;
-  };
-
-  const strike = async (
-    fault: MockFault | undefined,
-    call: Omit<MockCall, 'at' | 'outcome'>,
-    signal: AbortSignal | undefined,
-  ): Promise<void> => {
-    if (!fault || fault.on === 'task') return;
-    if ('hang' in fault) {
-      calls.push({ ...call, at: Date.now(), outcome: 'hang' });
-      // Hangs until the caller aborts; the bounded sleep keeps a forgotten test from running forever.
-      await sleep(24 * 3600_000, signal);
-      throw new PictorError({ kind: 'timeout', provider: id, message: 'mock: hung call gave up after 24 h' });
-    }
-    calls.push({ ...call, at: Date.now(), outcome: fault.error });
-    throw new PictorError({
-      kind: fault.error,
-      provider: id,
-      status: statusFor(fault.error),
-      retryAfterMs: fault.retryAfterMs,
-      submitOutcome: fault.submitOutcome ?? (call.method === 'readStatus' ? undefined : 'not_created'),
-      message: fault.message ?? `mock: scripted ${fault.error} on ${call.method}`,
-    });
-  };
-
-  const imagesFor = async (task: MockTask) => {
-    const images = [];
-    for (let i = 0; i < task.n; i++) {
-      const png = await paintPng(task.width, task.height, task.prompt, task.seed + i);
-      images.push({ url: `data:image/png;base64,${toBase64(png)}`, mediaType: 'image/png' });
-    }
-    return images;
-  };
 
   const adapter: ProviderAdapter<MockProviderOptions> = {
     id,
@@ -316,30 +270,27 @@ export function createMock(input: MockOptions = {}): MockProvider {
     async generateSync(request, { signal }) {
       const call = { method: 'generateSync' as const, model: request.model, prompt: request.prompt };
       await sleep(latencyMs, signal);
-      await strike(takeFault('submit', request.prompt), call, signal);
+      await strike(id, calls, takeFault('submit', request.prompt), call, signal);
       await sleep(durationMs, signal);
       const taskFault = takeFault('task', request.prompt);
-      calls.push({ ...call, at: Date.now(), outcome: taskFault ? (taskFault.on === 'task' && taskFault.empty ? 'empty' : 'failed') : 'ok' });
-      if (taskFault && taskFault.on === 'task') {
-        if (taskFault.empty) return { images: [], raw: { data: [] } };
-        throw taskFailed(`mock: ${taskFault.fail ?? 'generation failed'}`, { provider: id });
-      }
-      const seed = (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
-      const images = await imagesFor({ ...taskOf(request, seed), acceptedAt: Date.now(), fate: 'ok' });
+      const fate = fateOf(taskFault);
+      calls.push({ ...call, at: Date.now(), outcome: fate });
+      if (fate === 'empty') return { images: [], raw: { data: [] } };
+      if (fate === 'failed') throw taskFailed(`mock: ${(taskFault?.on === 'task' ? taskFault.fail : undefined) ?? 'generation failed'}`, { provider: id });
+      const images = await imagesFor({ ...taskOf(request, seedOf(request)), acceptedAt: Date.now(), fate: 'ok' });
       return { images, requestId: `mock-req-${nextTask++}`, createdAt: new Date().toISOString(), raw: { mock: true } };
     },
 
     async submitAsync(request, { signal }) {
       const call = { method: 'submitAsync' as const, model: request.model, prompt: request.prompt };
       await sleep(latencyMs, signal);
-      await strike(takeFault('submit', request.prompt), call, signal);
+      await strike(id, calls, takeFault('submit', request.prompt), call, signal);
       const taskFault = takeFault('task', request.prompt);
-      const seed = (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
       const taskId = encodeTask({
-        ...taskOf(request, seed),
+        ...taskOf(request, seedOf(request)),
         acceptedAt: Date.now(),
-        fate: taskFault && taskFault.on === 'task' ? (taskFault.empty ? 'empty' : 'failed') : 'ok',
-        reason: taskFault && taskFault.on === 'task' ? taskFault.fail : undefined,
+        fate: fateOf(taskFault),
+        reason: taskFault?.on === 'task' ? taskFault.fail : undefined,
       });
       accepted++;
       calls.push({ ...call, taskId, at: Date.now(), outcome: 'ok' });
@@ -350,33 +301,14 @@ export function createMock(input: MockOptions = {}): MockProvider {
       const task = decodeTask(handle.taskId);
       const call = { method: 'readStatus' as const, model: handle.model, prompt: task?.prompt, taskId: handle.taskId };
       await sleep(latencyMs, signal);
-      await strike(takeFault('status', task?.prompt), call, signal);
+      await strike(id, calls, takeFault('status', task?.prompt), call, signal);
       calls.push({ ...call, at: Date.now(), outcome: 'ok' });
       if (!task) {
         throw notFound(`mock: no task ${handle.taskId} (not an id this mock issued)`, { provider: id, status: 404 });
       }
-      const elapsed = Date.now() - task.acceptedAt;
-      if (elapsed < queueMs) {
-        return { state: 'queued', etaMs: reportEta ? queueMs + durationMs - elapsed : undefined, progress: reportEta ? 0 : undefined, raw: { status: 'QUEUED' } };
-      }
-      if (elapsed < queueMs + durationMs) {
-        const running = elapsed - queueMs;
-        return {
-          state: 'running',
-          etaMs: reportEta ? durationMs - running : undefined,
-          progress: reportEta ? Math.floor((running / durationMs) * 100) : undefined,
-          raw: { status: 'PROCESSING' },
-        };
-      }
-      if (task.fate === 'failed') {
-        return {
-          state: 'failed',
-          error: taskFailed(`mock: ${task.reason ?? 'generation failed'}`, { provider: id }),
-          raw: { status: 'FAILED', reason: task.reason },
-        };
-      }
-      const images = task.fate === 'empty' ? [] : await imagesFor(task);
-      return { state: 'succeeded', output: { images, createdAt: new Date().toISOString(), raw: { status: 'SUCCEED' } }, raw: { status: 'SUCCEED' } };
+      const pending = pendingStatus(Date.now() - task.acceptedAt, queueMs, durationMs, reportEta);
+      if (pending) return pending;
+      return finishedStatus(task, id);
     },
   };
 
@@ -392,9 +324,105 @@ export function createMock(input: MockOptions = {}): MockProvider {
     reset() {
       calls.length = 0;
       accepted = 0;
+      faults.rearm();
+    },
+  };
+}
+
+/** The fault script: the first armed fault matching the stage and prompt, each used `times` times. */
+function mockFaults(faults: readonly MockFault[]) {
+  let used = faults.map(() => 0);
+  return {
+    take(on: MockFault['on'], prompt: string | undefined): MockFault | undefined {
+      for (const [index, fault] of faults.entries()) {
+        if (fault.on !== on) continue;
+        if (fault.prompt !== undefined && !(prompt ?? '').includes(fault.prompt)) continue;
+        if ((used[index] as number) >= (fault.times ?? 1)) continue;
+        used[index] = (used[index] as number) + 1;
+        return fault;
+      }
+      return undefined;
+    },
+    rearm(): void {
       used = faults.map(() => 0);
     },
   };
+}
+
+/** Applies a submit or status fault: logs the call, then hangs or throws the scripted error. */
+async function strike(
+  id: string,
+  calls: MockCall[],
+  fault: MockFault | undefined,
+  call: Omit<MockCall, 'at' | 'outcome'>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!fault || fault.on === 'task') return;
+  if ('hang' in fault) {
+    calls.push({ ...call, at: Date.now(), outcome: 'hang' });
+    // Hangs until the caller aborts; the bounded sleep keeps a forgotten test from running forever.
+    await sleep(24 * 3600_000, signal);
+    throw new PictorError({ kind: 'timeout', provider: id, message: 'mock: hung call gave up after 24 h' });
+  }
+  calls.push({ ...call, at: Date.now(), outcome: fault.error });
+  throw new PictorError({
+    kind: fault.error,
+    provider: id,
+    status: statusFor(fault.error),
+    retryAfterMs: fault.retryAfterMs,
+    submitOutcome: fault.submitOutcome ?? (call.method === 'readStatus' ? undefined : 'not_created'),
+    message: fault.message ?? `mock: scripted ${fault.error} on ${call.method}`,
+  });
+}
+
+/** A task's status once its time is up: failed, or succeeded with its images (none when empty). */
+async function finishedStatus(task: MockTask, provider: string): Promise<AdapterStatus> {
+  if (task.fate === 'failed') {
+    return {
+      state: 'failed',
+      error: taskFailed(`mock: ${task.reason ?? 'generation failed'}`, { provider }),
+      raw: { status: 'FAILED', reason: task.reason },
+    };
+  }
+  const images = task.fate === 'empty' ? [] : await imagesFor(task);
+  return { state: 'succeeded', output: { images, createdAt: new Date().toISOString(), raw: { status: 'SUCCEED' } }, raw: { status: 'SUCCEED' } };
+}
+
+/** What a task fault makes of a task (no fault: 'ok'). */
+function fateOf(fault: MockFault | undefined): MockTask['fate'] {
+  if (fault?.on !== 'task') return 'ok';
+  return fault.empty ? 'empty' : 'failed';
+}
+
+/** The painted colours' seed: the request's seed, moved by the `variant` provider option. */
+function seedOf(request: PreparedRequest<MockProviderOptions>): number {
+  return (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
+}
+
+async function imagesFor(task: MockTask) {
+  const images = [];
+  for (let i = 0; i < task.n; i++) {
+    const png = await paintPng(task.width, task.height, task.prompt, task.seed + i);
+    images.push({ url: `data:image/png;base64,${toBase64(png)}`, mediaType: 'image/png' });
+  }
+  return images;
+}
+
+/** A task's status while it is queued or running (undefined once its time is up). */
+function pendingStatus(elapsed: number, queueMs: number, durationMs: number, reportEta: boolean): AdapterStatus | undefined {
+  if (elapsed < queueMs) {
+    return { state: 'queued', etaMs: reportEta ? queueMs + durationMs - elapsed : undefined, progress: reportEta ? 0 : undefined, raw: { status: 'QUEUED' } };
+  }
+  if (elapsed < queueMs + durationMs) {
+    const running = elapsed - queueMs;
+    return {
+      state: 'running',
+      etaMs: reportEta ? durationMs - running : undefined,
+      progress: reportEta ? Math.floor((running / durationMs) * 100) : undefined,
+      raw: { status: 'PROCESSING' },
+    };
+  }
+  return undefined;
 }
 
 const TASK_PREFIX = 'mock-';

@@ -82,25 +82,7 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
   });
   // A sync glm-image call holds the connection for the whole generation (~20 s, more under load).
   const syncTimeoutMs = options.timeoutMs ?? SYNC_TIMEOUT_MS;
-  // One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
-  const requestIds = new WeakMap<object, string>();
-
-  const body = (request: PreparedRequest<ZaiProviderOptions>): ZaiRequestBody => {
-    let requestId = request.providerOptions.requestId ?? requestIds.get(request);
-    if (!requestId) {
-      requestId = globalThis.crypto.randomUUID();
-      requestIds.set(request, requestId);
-    }
-    return {
-      model: request.model,
-      prompt: request.prompt,
-      size: formatSize(request.size),
-      quality: request.quality,
-      ...(request.userId !== undefined ? { user_id: request.userId } : {}),
-      ...(request.watermark !== undefined ? { watermark_enabled: request.watermark } : {}),
-      request_id: requestId,
-    };
-  };
+  const body = requestBodyBuilder();
 
   const adapter: ProviderAdapter<ZaiProviderOptions> = {
     id: 'zai',
@@ -138,39 +120,65 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
     async readStatus(handle: TaskHandle, { signal }): Promise<AdapterStatus> {
       const response = await http.get(`async-result/${encodeURIComponent(handle.taskId)}`, { signal });
       const parsed = parse(AsyncResultResponse, response.data, 'async-result');
-      const status = parsed.task_status.toUpperCase();
-      if (status === 'PROCESSING') return { state: 'running', raw: response.data };
-      if (status === 'SUCCESS') {
-        return {
-          state: 'succeeded',
-          output: { images: toImages(parsed.image_result), requestId: parsed.request_id ?? handle.requestId, raw: response.data },
-          raw: response.data,
-        };
-      }
-      if (status === 'FAIL') {
-        const { code, message } = readZaiError(response.data);
-        const reason = message ?? (typeof parsed.error === 'string' ? parsed.error : undefined);
-        return {
-          state: 'failed',
-          error: new PictorError({
-            kind: code === '1301' ? 'content_filtered' : 'task_failed',
-            provider: 'zai',
-            providerCode: code,
-            requestId: parsed.request_id,
-            retryable: false,
-            message: `Z.AI task ${handle.taskId} failed${reason ? `: ${reason}` : ' (Z.AI gave no reason)'}`,
-            details: { body: response.data },
-          }),
-          raw: response.data,
-        };
-      }
-      throw invalidResponse(`Z.AI returned an unknown task_status "${parsed.task_status}" for task ${handle.taskId} (expected PROCESSING, SUCCESS or FAIL)`, {
-        provider: 'zai',
-      });
+      return toAdapterStatus(parsed, response.data, handle);
     },
   };
 
   return createProvider(adapter, { retry: options.retry, poll: options.poll, strict: options.strict, redactor: http.redactor, baseURL: http.baseURL });
+}
+
+/** One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231). */
+function requestBodyBuilder(): (request: PreparedRequest<ZaiProviderOptions>) => ZaiRequestBody {
+  const requestIds = new WeakMap<object, string>();
+  return (request) => {
+    let requestId = request.providerOptions.requestId ?? requestIds.get(request);
+    if (!requestId) {
+      requestId = globalThis.crypto.randomUUID();
+      requestIds.set(request, requestId);
+    }
+    return {
+      model: request.model,
+      prompt: request.prompt,
+      size: formatSize(request.size),
+      quality: request.quality,
+      ...(request.userId !== undefined ? { user_id: request.userId } : {}),
+      ...(request.watermark !== undefined ? { watermark_enabled: request.watermark } : {}),
+      request_id: requestId,
+    };
+  };
+}
+
+/** An async-result body to an AdapterStatus; an unknown task_status is an error, never a silent hang. */
+function toAdapterStatus(parsed: z.output<typeof AsyncResultResponse>, raw: unknown, handle: TaskHandle): AdapterStatus {
+  const status = parsed.task_status.toUpperCase();
+  if (status === 'PROCESSING') return { state: 'running', raw };
+  if (status === 'SUCCESS') {
+    return {
+      state: 'succeeded',
+      output: { images: toImages(parsed.image_result), requestId: parsed.request_id ?? handle.requestId, raw },
+      raw,
+    };
+  }
+  if (status === 'FAIL') {
+    const { code, message } = readZaiError(raw);
+    const reason = message ?? (typeof parsed.error === 'string' ? parsed.error : undefined);
+    return {
+      state: 'failed',
+      error: new PictorError({
+        kind: code === '1301' ? 'content_filtered' : 'task_failed',
+        provider: 'zai',
+        providerCode: code,
+        requestId: parsed.request_id,
+        retryable: false,
+        message: `Z.AI task ${handle.taskId} failed${reason ? `: ${reason}` : ' (Z.AI gave no reason)'}`,
+        details: { body: raw },
+      }),
+      raw,
+    };
+  }
+  throw invalidResponse(`Z.AI returned an unknown task_status "${parsed.task_status}" for task ${handle.taskId} (expected PROCESSING, SUCCESS or FAIL)`, {
+    provider: 'zai',
+  });
 }
 
 function toImages(entries: readonly { url?: string | undefined; b64_json?: string | undefined }[] | undefined) {
