@@ -87,49 +87,8 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
   if (candidates.length === 0) {
     throw invalidRequest('failover() needs at least one candidate');
   }
-  const failoverOn = new Set(policy.failoverOn ?? DEFAULT_FAILOVER_ON);
-  const entries = candidates.map((candidate) => {
-    const spec = candidate.provider.models[candidate.model];
-    if (!spec) {
-      throw invalidRequest(`Unknown model "${candidate.model}" for ${candidate.provider.id}; available: ${Object.keys(candidate.provider.models).join(', ')}`);
-    }
-    return { ...candidate, spec, label: `${candidate.provider.id}:${candidate.model}`, breaker: new CircuitBreaker(policy.breaker) };
-  });
-  const models: Record<string, ModelSpec> = Object.fromEntries(entries.map((e) => [e.label, e.spec]));
-  const several = entries.length > 1;
-
-  /**
-   * Inner options. With several candidates, moving on is the retry: a submit is retried inside a
-   * candidate only for a rate limit whose Retry-After fits the patience (waiting is then cheaper
-   * than switching); anything else fails over at once, so retries never multiply across layers.
-   */
-  const patienceMs = policy.patienceMs ?? 2000;
-  const waitableRateLimit = (error: PictorError) =>
-    error.kind === 'rate_limited' && error.retryAfterMs !== undefined && error.retryAfterMs <= patienceMs && defaultShouldRetry('submit', error);
-  const innerOptions = <T extends CallOptions>(options: T | undefined): T =>
-    (several
-      ? { ...options, retry: { ...options?.retry, submit: { ...options?.retry?.submit, maxRetryAfterMs: patienceMs, shouldRetry: waitableRateLimit } } }
-      : { ...options }) as T;
-
-  const canHonour = (entry: (typeof entries)[number], request: ParsedImageRequest, options: CallOptions | undefined): PictorError | undefined => {
-    try {
-      prepareParsedRequest(
-        { ...request, model: entry.model, providerOptions: undefined },
-        { providerId: entry.provider.id, models: { [entry.model]: entry.spec }, strict: options?.strict },
-      );
-      return undefined;
-    } catch (error) {
-      return toPictorError(error);
-    }
-  };
-
-  const shouldFailOver = (error: PictorError, stage: 'submit' | 'wait'): boolean => {
-    if (error.kind === 'aborted') return false;
-    if (stage === 'wait') return false; // a task was accepted: never pay twice
-    if (!failoverOn.has(error.kind)) return false;
-    if (error.submitOutcome === 'unknown' && !policy.failoverOnUnknownOutcome) return false;
-    return true;
-  };
+  const entries = candidates.map((candidate) => entryOf(candidate, policy));
+  const router: Router = { entries, several: entries.length > 1, failoverOn: new Set(policy.failoverOn ?? DEFAULT_FAILOVER_ON), policy };
 
   const providerFor = (handle: TaskHandle): ImageProvider => {
     const entry = entries.find((e) => e.provider.id === handle.provider);
@@ -139,64 +98,17 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
     return entry.provider;
   };
 
-  async function run(request: ImageRequest, options: WaitOptions | undefined, mode: 'generate' | 'submit'): Promise<{ value: ImageResult | TaskHandle; route: RouteStep[]; warnings: Warning[] }> {
-    // A malformed request fails the same way everywhere: say so once, not once per candidate.
-    const parsed = parseImageRequest(request, 'failover');
-    const route: RouteStep[] = [];
-    const warnings: Warning[] = [];
-    const errors: PictorError[] = [];
-    const next = (index: number) => entries.slice(index + 1).find((e) => !route.some((r) => r.candidate === e.label))?.label;
-    for (const [index, entry] of entries.entries()) {
-      const skip = (reason: string, error?: PictorError) => {
-        route.push({ candidate: entry.label, outcome: 'skipped', reason, error });
-        warnings.push({ type: 'skipped', feature: entry.label, message: `${entry.label} skipped: ${reason}` });
-        emit(options?.onEvent, { type: 'failover', provider: entry.provider.id, model: entry.model, from: entry.label, to: next(index), reason, error });
-      };
-      const incapable = canHonour(entry, parsed, options);
-      // With one candidate there is nothing to skip to: its own validation error is the clearest answer.
-      if (incapable && !several) throw incapable;
-      if (incapable) {
-        skip(`cannot honour the request (${incapable.message})`);
-        continue;
-      }
-      if (!entry.breaker.tryAcquire()) {
-        skip('circuit breaker open after repeated failures');
-        continue;
-      }
-      const candidateRequest = { ...request, model: entry.model };
-      try {
-        const inner = innerOptions(options);
-        const value = mode === 'submit' ? await entry.provider.submit(candidateRequest, inner) : await entry.provider.generate(candidateRequest, inner);
-        entry.breaker.recordSuccess();
-        route.push({ candidate: entry.label, outcome: 'served' });
-        return { value, route, warnings };
-      } catch (caught) {
-        const error = toPictorError(caught, entry.provider.id);
-        // An error carrying a handle came after the task was accepted (while waiting).
-        const stage = error.handle ? 'wait' : 'submit';
-        const countsAgainstHealth = DEFAULT_FAILOVER_ON.includes(error.kind);
-        if (countsAgainstHealth) entry.breaker.recordFailure();
-        else entry.breaker.release();
-        errors.push(error);
-        route.push({ candidate: entry.label, outcome: 'failed', reason: error.kind, error });
-        if (!shouldFailOver(error, stage)) throw error.with({ attempts: errors.length > 1 ? errors : error.attempts });
-        emit(options?.onEvent, { type: 'failover', provider: entry.provider.id, model: entry.model, from: entry.label, to: next(index), reason: error.kind, error });
-      }
-    }
-    throw allFailed(route, errors);
-  }
-
   return {
     id: 'failover',
-    models,
+    models: Object.fromEntries(entries.map((e) => [e.label, e.spec])),
     breakers: () => Object.fromEntries(entries.map((e) => [e.label, e.breaker.snapshot()])),
     async generate(request, options) {
-      const { value, route, warnings } = await run(request, options, 'generate');
+      const { value, route, warnings } = await run(router, request, options, 'generate');
       const result = value as ImageResult;
       return { ...result, warnings: [...warnings, ...result.warnings], route };
     },
     async submit(request, options) {
-      const { value, warnings } = await run(request, options, 'submit');
+      const { value, warnings } = await run(router, request, options, 'submit');
       const handle = value as TaskHandle;
       return warnings.length > 0 ? { ...handle, warnings: [...warnings, ...(handle.warnings ?? [])] } : handle;
     },
@@ -209,6 +121,115 @@ export function failover(candidates: readonly FailoverCandidate[], policy: Failo
       return providerFor(handle).wait(handle, options);
     },
   };
+}
+
+/** A candidate with its spec, its 'provider:model' label and its breaker. */
+interface Entry extends FailoverCandidate {
+  readonly spec: ModelSpec;
+  readonly label: string;
+  readonly breaker: CircuitBreaker;
+}
+
+interface Router {
+  readonly entries: readonly Entry[];
+  readonly several: boolean;
+  readonly failoverOn: ReadonlySet<ErrorKind>;
+  readonly policy: FailoverPolicy;
+}
+
+function entryOf(candidate: FailoverCandidate, policy: FailoverPolicy): Entry {
+  const spec = candidate.provider.models[candidate.model];
+  if (!spec) {
+    throw invalidRequest(`Unknown model "${candidate.model}" for ${candidate.provider.id}; available: ${Object.keys(candidate.provider.models).join(', ')}`);
+  }
+  return { ...candidate, spec, label: `${candidate.provider.id}:${candidate.model}`, breaker: new CircuitBreaker(policy.breaker) };
+}
+
+/**
+ * Inner options. With several candidates, moving on is the retry: a submit is retried inside a
+ * candidate only for a rate limit whose Retry-After fits the patience (waiting is then cheaper
+ * than switching); anything else fails over at once, so retries never multiply across layers.
+ */
+function innerOptions<T extends CallOptions>(router: Router, options: T | undefined): T {
+  if (!router.several) return { ...options } as T;
+  const patienceMs = router.policy.patienceMs ?? 2000;
+  const waitableRateLimit = (error: PictorError) =>
+    error.kind === 'rate_limited' && error.retryAfterMs !== undefined && error.retryAfterMs <= patienceMs && defaultShouldRetry('submit', error);
+  return { ...options, retry: { ...options?.retry, submit: { ...options?.retry?.submit, maxRetryAfterMs: patienceMs, shouldRetry: waitableRateLimit } } } as T;
+}
+
+/** Why a candidate cannot serve the request (its model's validation error), or undefined. */
+function canHonour(entry: Entry, request: ParsedImageRequest, options: CallOptions | undefined): PictorError | undefined {
+  try {
+    prepareParsedRequest(
+      { ...request, model: entry.model, providerOptions: undefined },
+      { providerId: entry.provider.id, models: { [entry.model]: entry.spec }, strict: options?.strict },
+    );
+    return undefined;
+  } catch (error) {
+    return toPictorError(error);
+  }
+}
+
+function shouldFailOver(router: Router, error: PictorError, stage: 'submit' | 'wait'): boolean {
+  if (error.kind === 'aborted') return false;
+  if (stage === 'wait') return false; // a task was accepted: never pay twice
+  if (!router.failoverOn.has(error.kind)) return false;
+  if (error.submitOutcome === 'unknown' && !router.policy.failoverOnUnknownOutcome) return false;
+  return true;
+}
+
+async function run(
+  router: Router,
+  request: ImageRequest,
+  options: WaitOptions | undefined,
+  mode: 'generate' | 'submit',
+): Promise<{ value: ImageResult | TaskHandle; route: RouteStep[]; warnings: Warning[] }> {
+  const { entries, several } = router;
+  // A malformed request fails the same way everywhere: say so once, not once per candidate.
+  const parsed = parseImageRequest(request, 'failover');
+  const route: RouteStep[] = [];
+  const warnings: Warning[] = [];
+  const errors: PictorError[] = [];
+  const next = (index: number) => entries.slice(index + 1).find((e) => !route.some((r) => r.candidate === e.label))?.label;
+  for (const [index, entry] of entries.entries()) {
+    const skip = (reason: string, error?: PictorError) => {
+      route.push({ candidate: entry.label, outcome: 'skipped', reason, error });
+      warnings.push({ type: 'skipped', feature: entry.label, message: `${entry.label} skipped: ${reason}` });
+      emit(options?.onEvent, { type: 'failover', provider: entry.provider.id, model: entry.model, from: entry.label, to: next(index), reason, error });
+    };
+    const incapable = canHonour(entry, parsed, options);
+    // With one candidate there is nothing to skip to: its own validation error is the clearest answer.
+    if (incapable && !several) throw incapable;
+    if (incapable) {
+      skip(`cannot honour the request (${incapable.message})`);
+      continue;
+    }
+    if (!entry.breaker.tryAcquire()) {
+      skip('circuit breaker open after repeated failures');
+      continue;
+    }
+    const candidateRequest = { ...request, model: entry.model };
+    try {
+      const inner = innerOptions(router, options);
+      const value = mode === 'submit' ? await entry.provider.submit(candidateRequest, inner) : await entry.provider.generate(candidateRequest, inner);
+      entry.breaker.recordSuccess();
+      route.push({ candidate: entry.label, outcome: 'served' });
+      return { value, route, warnings };
+    } catch (caught) {
+      const error = toPictorError(caught, entry.provider.id);
+      // An error carrying a handle came after the task was accepted (while waiting).
+      const stage = error.handle ? 'wait' : 'submit';
+      const countsAgainstHealth = DEFAULT_FAILOVER_ON.includes(error.kind);
+      if (countsAgainstHealth) entry.breaker.recordFailure();
+      else entry.breaker.release();
+      errors.push(error);
+      route.push({ candidate: entry.label, outcome: 'failed', reason: error.kind, error });
+      if (!shouldFailOver(router, error, stage)) throw error.with({ attempts: errors.length > 1 ? errors : error.attempts });
+      emit(options?.onEvent, { type: 'failover', provider: entry.provider.id, model: entry.model, from: entry.label, to: next(index), reason: error.kind, error });
+    }
+  }
+  throw allFailed(route, errors);
 }
 
 function allFailed(route: readonly RouteStep[], errors: readonly PictorError[]): PictorError {
