@@ -146,24 +146,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (!response.ok) throw statusError(response, text, where, options.mapError);
     const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-log-id') ?? undefined;
     if (typeof text !== 'string') throw unreadableBody(text, response.status, requestId, where, maxBytes);
-    let data: unknown;
-    try {
-      data = /\S/.test(text) ? parseJsonLossless(text) : undefined;
-    } catch (error) {
-      throw new PictorError({
-        kind: 'invalid_response',
-        provider,
-        status: response.status,
-        requestId,
-        message: `${provider} answered ${method.toUpperCase()} /${relative} with a body that is not JSON: ${snippet(text)}`,
-        // Garbage is usually a gateway hiccup: a status read may try again (reads are free), but a
-        // 2xx with garbage after a POST may have created a task, so a submit is not repeated.
-        retryable: true,
-        submitOutcome: 'unknown',
-        cause: error,
-      });
-    }
-    return { status: response.status, data, headers: response.headers, requestId };
+    return { status: response.status, data: parseBody(text, response.status, requestId, where), headers: response.headers, requestId };
   };
 
   // Every error leaves through the client's own redactor: the key is removed from messages,
@@ -178,6 +161,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     get: (path, request) => send('get', path, request).catch(redacted),
     post: (path, request) => send('post', path, request).catch(redacted),
   };
+}
+
+/** A 2xx body as JSON (lossless for big ids); empty is undefined, anything else an invalid_response. */
+function parseBody(text: string, status: number, requestId: string | undefined, site: CallSite): unknown {
+  try {
+    return /\S/.test(text) ? parseJsonLossless(text) : undefined;
+  } catch (error) {
+    throw new PictorError({
+      kind: 'invalid_response',
+      provider: site.provider,
+      status,
+      requestId,
+      message: `${site.provider} answered ${site.method.toUpperCase()} /${site.path} with a body that is not JSON: ${snippet(text)}`,
+      // Garbage is usually a gateway hiccup: a status read may try again (reads are free), but a
+      // 2xx with garbage after a POST may have created a task, so a submit is not repeated.
+      retryable: true,
+      submitOutcome: 'unknown',
+      cause: error,
+    });
+  }
 }
 
 /** Where a call went, for error messages. */

@@ -170,18 +170,22 @@ export async function withRetry<T>(
     return { value, attempts };
   } catch (error) {
     if (context.signal?.aborted) throw abortedAttempt(context, errors.at(-1) ?? error);
-    const last = toPictorError(error, context.provider);
-    const history = errors.length > 0 ? errors : [last];
-    let message = last.message;
-    if (context.stage === 'submit' && last.submitOutcome === 'unknown' && last.kind !== 'aborted') {
-      message +=
-        '. The outcome is unknown: the provider may have accepted the task, so it was not submitted again ' +
-        '(a retry could pay twice). Check the provider dashboard before retrying.';
-    } else if (refusedForRetryAfter) {
-      message += `. Retry-After (${last.retryAfterMs} ms) exceeds the policy's maxRetryAfterMs (${policy.maxRetryAfterMs} ms).`;
-    }
-    throw last.with({ message, attempts: history });
+    throw exhausted(context, toPictorError(error, context.provider), errors, refusedForRetryAfter ? policy.maxRetryAfterMs : undefined);
   }
+}
+
+/** The error once retries stop: the last one, saying why it was not retried, with every attempt's error. */
+function exhausted(context: RetryContext, last: PictorError, errors: PictorError[], refusedRetryAfterOverMs: number | undefined): PictorError {
+  const history = errors.length > 0 ? errors : [last];
+  let message = last.message;
+  if (context.stage === 'submit' && last.submitOutcome === 'unknown' && last.kind !== 'aborted') {
+    message +=
+      '. The outcome is unknown: the provider may have accepted the task, so it was not submitted again ' +
+      '(a retry could pay twice). Check the provider dashboard before retrying.';
+  } else if (refusedRetryAfterOverMs !== undefined) {
+    message += `. Retry-After (${last.retryAfterMs} ms) exceeds the policy's maxRetryAfterMs (${refusedRetryAfterOverMs} ms).`;
+  }
+  return last.with({ message, attempts: history });
 }
 
 /**
