@@ -13,7 +13,6 @@ import {
   type ImageProvider,
   type PreparedRequest,
   type ProviderAdapter,
-  type ProviderClientOptions,
   type TaskHandle,
   parseWireBody,
 } from '@pictor/core';
@@ -26,14 +25,15 @@ import { SubmitResponse, TaskResult, type NovitaSubmitBody } from './wire.ts';
 export const NOVITA_BASE_URL = 'https://api.novita.ai';
 
 /** The key defaults to NOVITA_API_KEY. */
-export interface NovitaOptions extends ProviderClientOptions {
-  /** Sent as extra.webhook.url on every submit (per call: providerOptions.novita.webhookUrl). */
-  readonly webhookUrl?: string | undefined;
-}
+export type NovitaOptions = z.input<typeof novitaOptionsSchema>;
 
 /** `providerOptions.novita` */
 export const novitaProviderOptionsSchema = z
   .object({
+    /**
+     * This call's webhook URL (extra.webhook.url).
+     * @default the factory's `webhookUrl`
+     */
     webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
   .strict();
@@ -42,11 +42,15 @@ export type NovitaProviderOptions = z.infer<typeof novitaProviderOptionsSchema>;
 
 /** createNovita's options as a schema (also used for the `providers.novita` section of a client config). */
 export const novitaOptionsSchema = providerClientOptionsSchema.extend({
+  /**
+   * Sent as extra.webhook.url on every submit (per call: providerOptions.novita.webhookUrl).
+   * @default undefined (no webhook)
+   */
   webhookUrl: z.url({ protocol: /^https?$/, error: 'webhookUrl must be an http(s) URL' }).optional(),
 });
 
 export function createNovita(input: NovitaOptions = {}): ImageProvider {
-  const options = parseFactoryOptions(novitaOptionsSchema, input, 'novita') as NovitaOptions;
+  const options = parseFactoryOptions(novitaOptionsSchema, input, 'novita');
   const http = createHttpClient({
     provider: 'novita',
     baseURL: options.baseURL ?? NOVITA_BASE_URL,

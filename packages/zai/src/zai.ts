@@ -17,7 +17,6 @@ import {
   type ImageProvider,
   type PreparedRequest,
   type ProviderAdapter,
-  type ProviderClientOptions,
   type TaskHandle,
   invalidResponse,
   taskFailed,
@@ -38,17 +37,15 @@ export type ZaiRegion = keyof typeof ZAI_BASE_URLS;
  * The key defaults to ZAI_API_KEY; `baseURL` overrides the region's; `timeoutMs` defaults to 60 s
  * for submits and reads and 180 s for a sync generation.
  */
-export interface ZaiOptions extends ProviderClientOptions {
-  /** 'international' (api.z.ai, default) or 'mainland' (open.bigmodel.cn). */
-  readonly region?: ZaiRegion | undefined;
-}
+export type ZaiOptions = z.input<typeof zaiOptionsSchema>;
 
 /** `providerOptions.zai` */
 export const zaiProviderOptionsSchema = z
   .object({
     /**
      * Sent as request_id. Z.AI refuses a second request with the same id (code 1231), which makes a
-     * forced retry safe. Default: a fresh UUID per call, reused by its own retries.
+     * forced retry safe.
+     * @default a fresh UUID per call, reused by its own retries
      */
     requestId: z.string().min(6).max(64).optional(),
   })
@@ -60,11 +57,15 @@ const SYNC_TIMEOUT_MS = 180_000;
 
 /** createZai's options as a schema (also used for the `providers.zai` section of a client config). */
 export const zaiOptionsSchema = providerClientOptionsSchema.extend({
-  region: z.enum(['international', 'mainland'], { error: 'region must be one of: international, mainland' }).optional(),
+  /**
+   * 'international' (api.z.ai) or 'mainland' (open.bigmodel.cn).
+   * @default 'international'
+   */
+  region: z.enum(Object.keys(ZAI_BASE_URLS) as [ZaiRegion, ...ZaiRegion[]], { error: 'region must be one of: international, mainland' }).optional(),
 });
 
 export function createZai(input: ZaiOptions = {}): ImageProvider {
-  const options = parseFactoryOptions(zaiOptionsSchema, input, 'zai') as ZaiOptions;
+  const options = parseFactoryOptions(zaiOptionsSchema, input, 'zai');
   const region = options.region ?? 'international';
   const baseURL = options.baseURL ?? ZAI_BASE_URLS[region];
   const apiKey = options.apiKey ?? readEnv('ZAI_API_KEY');
