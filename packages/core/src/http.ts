@@ -120,7 +120,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         kind: 'authentication',
         provider,
         message: options.missingKeyMessage ?? `No API key configured for ${provider}`,
-        retryable: false,
         submitOutcome: 'not_created',
       });
     }

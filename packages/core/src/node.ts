@@ -148,7 +148,6 @@ export function localIoError(path: string, error: unknown, urls: readonly string
   const reason = why ?? (code === 'EEXIST' ? 'it already exists and is never overwritten' : ((error as Error)?.message ?? String(error)));
   return new PictorError({
     kind: 'local_io',
-    retryable: false,
     message: `Cannot write ${path} (${code}): ${reason}.${urls.length > 0 ? ` The image${urls.length > 1 ? 's are' : ' is'} still at the provider's URL (error.details.urls): save again elsewhere, do not generate again` : ''}`,
     details: { path, code, urls },
     cause: error,

@@ -98,7 +98,7 @@ export async function withRetry<T>(
   context: RetryContext,
 ): Promise<RetryOutcome<T>> {
   // Fast path: almost every call succeeds at once, and thousands of tasks poll together, so the
-  // first attempt runs without p-retry's per-call setup (bench/scale: about 1 KB less garbage per
+  // first attempt runs without p-retry's per-call setup (bench/scale.ts: about 1 KB less garbage per
   // task). On a failure p-retry takes over, replaying it as its attempt 1, so every delay and
   // decision after that is p-retry's.
   let firstFailure: unknown;

@@ -26,7 +26,6 @@ export function toAdapterStatus(body: TaskResultBody, raw: unknown, taskId: stri
         error: new PictorError({
           kind: /ILLEGAL|NSFW/i.test(reason ?? '') ? 'content_filtered' : 'task_failed',
           provider: 'novita',
-          retryable: false,
           providerCode: reason || undefined,
           message: `Novita task ${taskId} failed${reason ? `: ${reason}` : ' (no reason given)'}`,
         }),

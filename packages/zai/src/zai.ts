@@ -170,7 +170,6 @@ function toAdapterStatus(parsed: z.output<typeof AsyncResultResponse>, raw: unkn
         provider: 'zai',
         providerCode: code,
         requestId: parsed.request_id,
-        retryable: false,
         message: `Z.AI task ${handle.taskId} failed${reason ? `: ${reason}` : ' (Z.AI gave no reason)'}`,
         details: { body: raw },
       }),
