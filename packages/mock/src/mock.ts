@@ -33,7 +33,7 @@ export type MockStage = 'submit' | 'status';
 
 /** A deliberate difference from the real model's spec. */
 export type MockModelOverride = z.infer<typeof modelOverrideSchema>;
-export type MockModelOverrides = Partial<Record<MockModelId, MockModelOverride>>;
+export type MockModelOverrides = NonNullable<MockOptions['models']>;
 
 export interface MockCall {
   readonly method: 'generateSync' | 'submitAsync' | 'readStatus';
@@ -118,6 +118,8 @@ const faultSchema = z.union([
 
 export type MockFault = z.input<typeof faultSchema>;
 
+const mockModelIdSchema = z.enum(['glm-image', 'cogview-4-250304']);
+
 const modelOverrideSchema = z
   .object({
     maxImagesPerCall: z.number().int().positive().optional(),
@@ -172,7 +174,7 @@ export const mockOptionsSchema = z
      * supports: { seed: true } } }`). Code tested with an override may be refused in production.
      * @default {} (the real models' specs)
      */
-    models: z.partialRecord(z.enum(['glm-image', 'cogview-4-250304']), modelOverrideSchema).optional(),
+    models: z.partialRecord(mockModelIdSchema, modelOverrideSchema).optional(),
   })
   .strict();
 
@@ -188,7 +190,7 @@ export const mockProviderOptionsSchema = z
 export type MockProviderOptions = z.infer<typeof mockProviderOptionsSchema>;
 
 /** The models the mock serves. */
-export type MockModelId = 'glm-image' | 'cogview-4-250304';
+export type MockModelId = z.infer<typeof mockModelIdSchema>;
 
 /** Image URLs from the real models expire 30 days after creation; the mock reports the same expiry. */
 const URL_TTL_MS = 30 * 24 * 3600_000;
