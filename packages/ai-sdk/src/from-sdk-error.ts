@@ -6,7 +6,7 @@
  * provably never made.
  */
 import { APICallError, InvalidArgumentError, NoSuchModelError, UnsupportedFunctionalityError } from '@ai-sdk/provider';
-import { PictorError } from '@pictor/core';
+import { PictorError, invalidRequest, invalidResponse } from '@pictor/core';
 import { errorCode, kindForStatus, outcomeForStatus, parseRetryAfter } from '@pictor/core/adapter';
 
 /** Connection errors that prove the request never reached the provider. */
@@ -43,9 +43,9 @@ export function fromSdkError(error: unknown, provider: string): PictorError {
     });
   }
   if (NoSuchModelError.isInstance(error) || InvalidArgumentError.isInstance(error) || UnsupportedFunctionalityError.isInstance(error)) {
-    return new PictorError({ kind: 'invalid_request', provider, retryable: false, submitOutcome: 'not_created', message: `${provider}: ${error.message}`, cause: error });
+    return invalidRequest(`${provider}: ${error.message}`, { provider, submitOutcome: 'not_created', cause: error });
   }
   // A response the model could not read (schema mismatch, bad JSON): it may have done the work.
   const message = error instanceof Error ? error.message : String(error);
-  return new PictorError({ kind: 'invalid_response', provider, retryable: false, submitOutcome: 'unknown', message: `${provider}: ${message}`, cause: error });
+  return invalidResponse(`${provider}: ${message}`, { provider, submitOutcome: 'unknown', cause: error });
 }

@@ -4,36 +4,11 @@
  * (`providerOptions.zai`, `providerOptions.novita`, …) is passed to Pictor as is,
  * where each provider validates its own.
  */
-import type { PollOptions } from '@pictor/core';
+import { PollOptionsSchema } from '@pictor/core/adapter';
 import { z } from 'zod';
 
-const pollSchema = z
-  .object({
-    firstDelayMs: z.number().min(0),
-    firstDelayRatio: z.number().min(0),
-    intervalMs: z.number().min(0),
-    intervalRatio: z.number().min(0),
-    minIntervalMs: z.number().min(0),
-    maxIntervalMs: z.number().min(0),
-    factor: z.number().min(1),
-    jitter: z.number().min(0).max(1),
-    timeoutMs: z.number().int().positive(),
-    etaMarginMs: z.number().min(0),
-    maxEtaWaitMs: z.number().min(0),
-    typicalDurationMs: z.number().positive(),
-    readQuantile: z.number().gt(0).lt(1),
-    spacingRatio: z.number().min(0),
-    spacingMs: z.number().min(0),
-    tailQuantile: z.number().gt(0).lt(1),
-    tailRatio: z.number().min(0),
-  })
-  .partial()
-  .strict();
-
-/** Core's PollOptions interface is the source: this fails to compile when the schema's keys drift from it. */
-type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
-const pollKeysMatchCore: SameKeys<z.infer<typeof pollSchema>, PollOptions> = true;
-void pollKeysMatchCore;
+/** Core's own poll schema: one definition of the poll options, strict (a misspelt setting is refused). */
+const pollSchema = PollOptionsSchema;
 
 export const pictorCallOptionsSchema = z
   .object({

@@ -43,5 +43,5 @@ export function asLocalIo(error: unknown): unknown {
   if (isPictorError(error)) return error;
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string') return error;
-  return new PictorError({ kind: 'local_io', retryable: false, message: `could not save the images: ${(error as Error).message}`, cause: error });
+  return new PictorError({ kind: 'local_io', message: `could not save the images: ${(error as Error).message}`, cause: error });
 }

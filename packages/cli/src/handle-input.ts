@@ -1,6 +1,6 @@
 /** Reads a task handle from a file or stdin (`-`), for `pictor wait` and `pictor status`. */
 import { readFile, stat } from 'node:fs/promises';
-import { PictorError, parseTaskHandle, type TaskHandle } from 'pictor';
+import { PictorError, parseTaskHandle, invalidRequest, type TaskHandle } from 'pictor';
 import { UsageError, type CliIO } from './io.ts';
 
 /** A handle is a few KB; a larger input is not a handle (and is not read into memory whole). */
@@ -31,10 +31,10 @@ async function readHandleFile(path: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof PictorError) throw error;
-    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `cannot read handle file ${path}: ${(error as Error).message}` });
+    throw invalidRequest(`cannot read handle file ${path}: ${(error as Error).message}`);
   }
 }
 
 function tooLarge(source: string): PictorError {
-  return new PictorError({ kind: 'invalid_request', retryable: false, message: `the task handle in ${source} is larger than ${MAX_HANDLE_BYTES} bytes: not a handle` });
+  return invalidRequest(`the task handle in ${source} is larger than ${MAX_HANDLE_BYTES} bytes: not a handle`);
 }

@@ -3,7 +3,7 @@
  * are loaded on demand, so every other command runs without BullMQ or Redis. They parse their own
  * arguments and print their own --help.
  */
-import { PictorError } from 'pictor';
+import { invalidRequest } from 'pictor';
 import type { CliIO } from './io.ts';
 
 export const QUEUE_COMMAND_NAMES = ['worker', 'enqueue', 'job'] as const;
@@ -21,11 +21,7 @@ export function isQueueCommand(name: string): name is QueueCommandName {
 
 export async function runQueueCommand(name: QueueCommandName, args: readonly string[], io: CliIO): Promise<number> {
   const queueCli = await import('@pictor/queue').catch((error: Error) => {
-    throw new PictorError({
-      kind: 'invalid_request',
-      retryable: false,
-      message: `pictor ${name} needs @pictor/queue (npm install @pictor/queue bullmq ioredis): ${error.message}`,
-    });
+    throw invalidRequest(`pictor ${name} needs @pictor/queue (npm install @pictor/queue bullmq ioredis): ${error.message}`);
   });
   return queueCli.runQueueCommand(name, args, io);
 }

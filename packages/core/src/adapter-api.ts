@@ -12,18 +12,24 @@ export type { ProviderDefaults } from './provider.ts';
 export type { AdapterAccepted, AdapterCallContext, AdapterImage, AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
 export type { PreparedRequest } from './prepare.ts';
 
-// A provider factory's options: the shared schema and its parser.
-export { parseFactoryOptions, providerClientOptionsSchema } from './provider-options.ts';
+// A provider factory's options: the shared schema, its parts and its parser.
+export { PollOptionsSchema, parseFactoryOptions, providerClientOptionsSchema } from './provider-options.ts';
+export { RetryOptionsSchema, RetryPolicySchema } from './retry.ts';
+export { BreakerOptionsSchema } from './breaker.ts';
+export { FailoverPolicySchema } from './failover.ts';
+
 export { readEnv } from './env.ts';
 
 // HTTP: one client per provider, and mapping a provider's errors to kinds.
-export { createHttpClient, errorCode, kindForStatus, outcomeForStatus } from './http.ts';
+export { createHttpClient, errorCode, kindForStatus, mappingByStatus, outcomeForStatus } from './http.ts';
 export type { ErrorMapper, ErrorMapping, HttpClient, HttpClientOptions, HttpErrorContext, HttpRequest, HttpResponse } from './http.ts';
 export { parseRetryAfter } from './retry-after.ts';
 export { zodError } from './request.ts';
 
-// Wire bodies: JSON with big integers kept, provider timestamps.
+// Wire bodies: JSON with big integers kept, schema-checked bodies, provider timestamps.
 export { parseJsonLossless } from './json.ts';
+export { StringLike, parseWireBody } from './wire.ts';
+export type { WireContext } from './wire.ts';
 export { isoFromEpochMs, isoFromEpochSeconds } from './time.ts';
 
 // Keeping keys out of errors, logs and snapshots.

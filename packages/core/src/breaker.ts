@@ -5,14 +5,26 @@
  * breaker, failure re-opens it. Validation and policy errors never count: they
  * say nothing about the provider's health.
  */
+import { z } from 'zod';
+
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-export interface BreakerOptions {
-  /** Consecutive failures that open the breaker (default 3). */
-  readonly failureThreshold?: number | undefined;
-  /** How long it stays open before a probe (default 30 s). */
-  readonly cooldownMs?: number | undefined;
-}
+export const BreakerOptionsSchema = z
+  .object({
+    /**
+     * Consecutive failures that open the breaker.
+     * @default 3
+     */
+    failureThreshold: z.number().int().positive().optional(),
+    /**
+     * How long it stays open before a probe, in ms.
+     * @default 30000
+     */
+    cooldownMs: z.number().int().min(0).optional(),
+  })
+  .strict();
+
+export type BreakerOptions = z.input<typeof BreakerOptionsSchema>;
 
 export interface BreakerSnapshot {
   readonly state: BreakerState;

@@ -4,9 +4,9 @@
  * package passes the built-in ones), so a user's own adapter registers the same way.
  */
 import { z } from 'zod';
-import { PictorError } from './errors.ts';
+import { invalidRequest } from './errors.ts';
 import { PriceSchema } from './cost.ts';
-import { failover, type FailoverCandidate, type FailoverProvider } from './failover.ts';
+import { failover, FailoverPolicySchema, type FailoverCandidate, type FailoverProvider } from './failover.ts';
 import { withPrices } from './prices.ts';
 import { limitProvider } from './limited-provider.ts';
 import { Limiter, LimitsSchema } from './limits.ts';
@@ -28,21 +28,23 @@ const ModelRef = z.string().regex(/^[\w.-]+:[\w.-]+$/, 'must be "provider:model"
 
 export const ClientConfigSchema = z
   .object({
-    /** Per-provider settings (apiKey, baseURL, region, …). Keys default to the environment. */
+    /**
+     * Per-provider settings (apiKey, baseURL, region, …). Keys default to the environment.
+     * @default {}
+     */
     providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
     /** The default model, as 'provider:model'. */
     model: ModelRef,
-    /** Tried in order when the default fails with an availability error. */
+    /**
+     * Tried in order when the default fails with an availability error.
+     * @default []
+     */
     fallbacks: z.array(ModelRef).default([]),
-    failover: z
-      .object({
-        failoverOn: z.array(z.string()).optional(),
-        failoverOnUnknownOutcome: z.boolean().optional(),
-        patienceMs: z.number().int().min(0).optional(),
-        breaker: z.object({ failureThreshold: z.number().int().positive().optional(), cooldownMs: z.number().int().min(0).optional() }).strict().optional(),
-      })
-      .strict()
-      .optional(),
+    /**
+     * When to move on to a fallback, and the per-candidate circuit breaker (see FailoverPolicySchema).
+     * @default {} (failover on availability errors, never on an unknown submit outcome)
+     */
+    failover: FailoverPolicySchema.optional(),
     /**
      * This deployment's prices by 'provider:model', overriding the published ones (results then say
      * `cost.basis: 'configured'`), e.g. `{ 'zai:glm-image': { usdPerImage: 0.012 } }`.
@@ -92,7 +94,7 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     if (existing) return existing;
     const registration = registry[id];
     if (!registration) {
-      throw invalid(`Unknown provider "${id}"; available: ${available.join(', ') || '(none registered)'}`);
+      throw invalidRequest(`Unknown provider "${id}"; available: ${available.join(', ') || '(none registered)'}`);
     }
     const { create, configSchema } = typeof registration === 'function' ? { create: registration, configSchema: undefined } : registration;
     let section: Record<string, unknown> = config.providers[id] ?? {};
@@ -108,7 +110,7 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
   };
 
   for (const id of [...Object.keys(config.providers), ...Object.keys(config.limits).map((key) => key.split(':')[0] as string)]) {
-    if (!registry[id]) throw invalid(`Unknown provider "${id}" in providers or limits; available: ${available.join(', ')}`);
+    if (!registry[id]) throw invalidRequest(`Unknown provider "${id}" in providers or limits; available: ${available.join(', ')}`);
   }
 
   /** The provider and model a 'provider:model' names, or a clear error listing the provider's models. */
@@ -116,7 +118,7 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     const [id, model] = ref.split(':') as [string, string];
     const provider = providerFor(id);
     if (!provider.models[model]) {
-      throw invalid(`Unknown model "${model}" for provider "${id}"; available: ${Object.keys(provider.models).map((m) => `${id}:${m}`).join(', ')}`);
+      throw invalidRequest(`Unknown model "${model}" for provider "${id}"; available: ${Object.keys(provider.models).map((m) => `${id}:${m}`).join(', ')}`);
     }
     return { provider, model };
   };
@@ -126,7 +128,7 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
   // A price for a model that does not exist is a typo that would silently leave the published price.
   for (const ref of Object.keys(config.prices)) modelOf(ref);
 
-  const router = withPrices(failover(candidates, config.failover as Parameters<typeof failover>[1]), config.prices);
+  const router = withPrices(failover(candidates, config.failover), config.prices);
   const routers = new Map<string, FailoverProvider>([[config.model, router]]);
   return {
     ...router,
@@ -147,12 +149,8 @@ export function createImageClient(input: ClientConfig, registry: ProviderRegistr
     const { provider, model: name } = modelOf(ref);
     // An explicit model keeps the configured fallbacks behind it.
     const rest = candidates.slice(1).filter((c) => !(c.provider.id === provider.id && c.model === name));
-    const routed = withPrices(failover([{ provider, model: name }, ...rest], config.failover as Parameters<typeof failover>[1]), config.prices);
+    const routed = withPrices(failover([{ provider, model: name }, ...rest], config.failover), config.prices);
     routers.set(ref, routed);
     return routed;
   }
-}
-
-function invalid(message: string): PictorError {
-  return new PictorError({ kind: 'invalid_request', retryable: false, message });
 }

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { addressScope, inPrefix, parseCidr, parseIp, type AddressScope } from './address.ts';
-import { PictorError } from './errors.ts';
+import { PictorError, invalidRequest } from './errors.ts';
 import { zodError } from './request.ts';
 import type { GeneratedImage } from './types.ts';
 
@@ -145,16 +145,13 @@ export async function checkDownloadHost(url: URL, policy: DownloadPolicy): Promi
     const scope = ip ? addressScope(ip) : (scopeOfHost(address) ?? 'public');
     if (scope === 'public' || (scope === 'loopback' && policy.allowLoopback) || (ip && allowedByRange(ip, policy.allowHosts))) continue;
     const via = address === bare ? '' : ` (it resolves to ${address})`;
-    throw new PictorError({
-      kind: 'invalid_request',
-      retryable: false,
-      message:
-        `Download refused: ${hostname}${via} is a ${scope} address; image URLs may only point at public hosts. ` +
+    throw invalidRequest(
+      `Download refused: ${hostname}${via} is a ${scope} address; image URLs may only point at public hosts. ` +
         (scope === 'loopback'
           ? 'Pass allowLoopback: true (or list the host in allowHosts) to download from this machine'
           : `List the host or its range in allowHosts (e.g. ["${bare}"]) to download from a self-hosted server`),
-      details: { host: hostname, address, scope },
-    });
+      { details: { host: hostname, address, scope } },
+    );
   }
 }
 

@@ -7,7 +7,7 @@
  * there is a timeout. No credentials are ever attached: the API key belongs to the
  * API host, never to an image host or to wherever a redirect leads.
  */
-import { PictorError, abortedError } from './errors.ts';
+import { PictorError, abortedError, invalidResponse } from './errors.ts';
 import { checkDownloadHost, isLoopbackProviderImage, parseDownloadOptions, type DownloadOptions, type DownloadPolicy, type ResolvedDownloadOptions } from './download-policy.ts';
 import { decodeDataUrl } from './data-url.ts';
 import { refused, tooLarge, unexpectedType } from './download-errors.ts';
@@ -83,17 +83,13 @@ async function fetchFollowingRedirects(start: URL, policy: DownloadPolicy, optio
     const response = await fetchImpl(url, { signal, redirect: 'manual', credentials: 'omit' });
     if (response.type === 'opaqueredirect') {
       // Browsers hide where a manual redirect leads, so it cannot be checked: refused, not followed blindly.
-      throw new PictorError({ kind: 'invalid_response', retryable: false, message: `Image download refused: ${url.host} redirects, and this runtime hides the target so it cannot be checked` });
+      throw invalidResponse(`Image download refused: ${url.host} redirects, and this runtime hides the target so it cannot be checked`);
     }
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     await response.body?.cancel();
     if (hop >= options.maxRedirects) {
-      throw new PictorError({
-        kind: 'invalid_response',
-        retryable: false,
-        message: `Image download refused after ${options.maxRedirects} redirects (raise maxRedirects to follow more)`,
-      });
+      throw invalidResponse(`Image download refused after ${options.maxRedirects} redirects (raise maxRedirects to follow more)`);
     }
     url = parseHttpUrl(location, url);
   }

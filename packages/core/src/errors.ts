@@ -142,6 +142,32 @@ export class PictorError extends Error {
   }
 }
 
+/** Everything a factory below takes besides the message; `retryable` defaults from the kind. */
+export type PictorErrorExtra = Omit<PictorErrorOptions, 'kind' | 'message'>;
+
+/**
+ * Named factories for the kinds thrown most often. Each relies on its kind's default
+ * retryability (none of these kinds is transient), so a call site says only what differs.
+ */
+export function invalidRequest(message: string, extra?: PictorErrorExtra): PictorError {
+  return new PictorError({ ...extra, kind: 'invalid_request', message });
+}
+
+/** The provider (or a download) answered something Pictor cannot use. */
+export function invalidResponse(message: string, extra?: PictorErrorExtra): PictorError {
+  return new PictorError({ ...extra, kind: 'invalid_response', message });
+}
+
+/** The provider ran the task and it failed (or refused it at submission). */
+export function taskFailed(message: string, extra?: PictorErrorExtra): PictorError {
+  return new PictorError({ ...extra, kind: 'task_failed', message });
+}
+
+/** The task, job or resource asked for does not exist. */
+export function notFound(message: string, extra?: PictorErrorExtra): PictorError {
+  return new PictorError({ ...extra, kind: 'not_found', message });
+}
+
 export function isPictorError(value: unknown): value is PictorError {
   return value instanceof PictorError;
 }
@@ -161,7 +187,7 @@ export function toPictorError(error: unknown, provider?: string): PictorError {
     return new PictorError({ kind, message: error.message || kind, provider, cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new PictorError({ kind: 'invalid_response', message: `Unexpected error: ${message}`, provider, cause: error });
+  return invalidResponse(`Unexpected error: ${message}`, { provider, cause: error });
 }
 
 /** The reason of an aborted signal as a PictorError (the caller's reason is kept as cause). */

@@ -7,7 +7,7 @@
  * must be of the same provider and model, with http(s) or data: image URLs.
  */
 import { z } from 'zod';
-import { PictorError } from './errors.ts';
+import { invalidRequest } from './errors.ts';
 import { zodError } from './request.ts';
 import type { TaskHandle } from './types.ts';
 
@@ -94,20 +94,12 @@ export function parseTaskHandle(input: unknown): TaskHandle {
   let value = input;
   if (typeof input === 'string') {
     if (input.length > MAX_HANDLE_JSON_LENGTH) {
-      throw new PictorError({
-        kind: 'invalid_request',
-        retryable: false,
-        message: `The task handle is ${input.length} characters, more than a handle can be (${MAX_HANDLE_JSON_LENGTH}): not a Pictor handle`,
-      });
+      throw invalidRequest(`The task handle is ${input.length} characters, more than a handle can be (${MAX_HANDLE_JSON_LENGTH}): not a Pictor handle`);
     }
     try {
       value = JSON.parse(input);
     } catch (error) {
-      throw new PictorError({
-        kind: 'invalid_request',
-        retryable: false,
-        message: `The task handle is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
-      });
+      throw invalidRequest(`The task handle is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
     }
   }
   const parsed = TaskHandleSchema.safeParse(value);

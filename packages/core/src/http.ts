@@ -7,14 +7,14 @@
  * ky's own retry is off because only the stage-aware policy in retry.ts knows
  * whether a retry could pay twice.
  */
-import { PictorError, abortedError, type ErrorKind, type SubmitOutcome } from './errors.ts';
+import { PictorError, abortedError, invalidResponse, type ErrorKind, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
 import { createKyTransport, loadKy } from './ky-transport.ts';
 import { Redactor, redactSecrets, redactValue } from './redact.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, TIMED_OUT, TOO_LARGE, readCappedText } from './response-body.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { checkBaseURL, checkHeaders } from './transport-policy.ts';
-import type { ProviderClientOptions } from './types.ts';
+import type { ProviderClientOptions } from './provider-options.ts';
 
 /** What an adapter learns from an error body; http.ts fills in the rest. */
 export interface ErrorMapping {
@@ -120,7 +120,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         kind: 'authentication',
         provider,
         message: options.missingKeyMessage ?? `No API key configured for ${provider}`,
-        retryable: false,
         submitOutcome: 'not_created',
       });
     }
@@ -146,24 +145,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (!response.ok) throw statusError(response, text, where, options.mapError);
     const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-log-id') ?? undefined;
     if (typeof text !== 'string') throw unreadableBody(text, response.status, requestId, where, maxBytes);
-    let data: unknown;
-    try {
-      data = /\S/.test(text) ? parseJsonLossless(text) : undefined;
-    } catch (error) {
-      throw new PictorError({
-        kind: 'invalid_response',
-        provider,
-        status: response.status,
-        requestId,
-        message: `${provider} answered ${method.toUpperCase()} /${relative} with a body that is not JSON: ${snippet(text)}`,
-        // Garbage is usually a gateway hiccup: a status read may try again (reads are free), but a
-        // 2xx with garbage after a POST may have created a task, so a submit is not repeated.
-        retryable: true,
-        submitOutcome: 'unknown',
-        cause: error,
-      });
-    }
-    return { status: response.status, data, headers: response.headers, requestId };
+    return { status: response.status, data: parseBody(text, response.status, requestId, where), headers: response.headers, requestId };
   };
 
   // Every error leaves through the client's own redactor: the key is removed from messages,
@@ -178,6 +160,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     get: (path, request) => send('get', path, request).catch(redacted),
     post: (path, request) => send('post', path, request).catch(redacted),
   };
+}
+
+/** A 2xx body as JSON (lossless for big ids); empty is undefined, anything else an invalid_response. */
+function parseBody(text: string, status: number, requestId: string | undefined, site: CallSite): unknown {
+  try {
+    return /\S/.test(text) ? parseJsonLossless(text) : undefined;
+  } catch (error) {
+    throw new PictorError({
+      kind: 'invalid_response',
+      provider: site.provider,
+      status,
+      requestId,
+      message: `${site.provider} answered ${site.method.toUpperCase()} /${site.path} with a body that is not JSON: ${snippet(text)}`,
+      // Garbage is usually a gateway hiccup: a status read may try again (reads are free), but a
+      // 2xx with garbage after a POST may have created a task, so a submit is not repeated.
+      retryable: true,
+      submitOutcome: 'unknown',
+      cause: error,
+    });
+  }
 }
 
 /** Where a call went, for error messages. */
@@ -210,18 +212,11 @@ function unreadableBody(
       message: `${site.provider} ${where}: the response body did not arrive within ${site.timeoutMs} ms`,
     });
   }
-  return new PictorError({
-    kind: 'invalid_response',
-    provider: site.provider,
-    status,
-    requestId,
-    retryable: false,
-    submitOutcome: 'unknown',
-    details: { maxResponseBytes: maxBytes },
-    message:
-      `${site.provider} answered ${where} with a body over ${maxBytes} bytes (maxResponseBytes); it was not read. ` +
+  return invalidResponse(
+    `${site.provider} answered ${where} with a body over ${maxBytes} bytes (maxResponseBytes); it was not read. ` +
       'If this was a submit, the task may exist: check the provider console before submitting again',
-  });
+    { provider: site.provider, status, requestId, submitOutcome: 'unknown', details: { maxResponseBytes: maxBytes } },
+  );
 }
 
 /** A non-2xx answer as a PictorError: the adapter's mapping first, then the status. */
@@ -341,6 +336,14 @@ export function kindForStatus(status: number): ErrorKind {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'provider_unavailable';
   return 'invalid_response';
+}
+
+/**
+ * An error mapper's last resort: a provider code or message nobody recognised. The status decides
+ * the kind and the provider's code and message are kept; with neither, http.ts's defaults apply.
+ */
+export function mappingByStatus(status: number, providerCode: string | undefined, message: string | undefined): ErrorMapping | undefined {
+  return providerCode || message ? { kind: kindForStatus(status), providerCode, message } : undefined;
 }
 
 /**

@@ -23,13 +23,13 @@ export type {
   ImageResult,
   Mode,
   ModelSpec,
-  ProviderClientOptions,
   TaskHandle,
   TaskState,
   TaskStatus,
   WaitOptions,
   Warning,
 } from './types.ts';
+export type { ProviderClientOptions } from './provider-options.ts';
 
 // Requests: the schema every request goes through.
 export { ImageRequestSchema, MAX_PROMPT_LENGTH, parseImageRequest } from './request.ts';
@@ -37,7 +37,9 @@ export type { ImageRequest, ParsedImageRequest } from './request.ts';
 
 // Errors: one class, a closed list of kinds.
 export { ERROR_KINDS, PictorError, isPictorError, toPictorError } from './errors.ts';
-export type { ErrorKind, PictorErrorOptions, SubmitOutcome } from './errors.ts';
+// Errors of the kinds an application (or a CLI) raises itself, with each kind's default retryability.
+export { invalidRequest, invalidResponse, notFound, taskFailed } from './errors.ts';
+export type { ErrorKind, PictorErrorExtra, PictorErrorOptions, SubmitOutcome } from './errors.ts';
 
 // Sizes: checking, snapping and resolving sizes against a model's rule.
 export {

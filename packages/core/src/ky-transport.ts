@@ -3,7 +3,7 @@
  * the base URL, the per-request timeout, abort signals and its error types. The headers are
  * built once per client, and the request is handed to fetch as a URL and an init: fetch given
  * ky's Request would clone it, piping its body through a new TransformStream on every call
- * (bench/overhead, issue 14). ky forwards options it does not know to fetch, which is how the
+ * (bench/overhead.ts, issue 14). ky forwards options it does not know to fetch, which is how the
  * body reaches `dispatch` below.
  */
 import type { KyInstance, Options } from 'ky';
@@ -62,7 +62,7 @@ export function createKyTransport(options: TransportOptions): Transport {
 
 /**
  * ky is loaded on the first request, not at import: it is a third of core's cold import time
- * (bench/footprint), and code that never makes a request (the mock, validation, the CLI's
+ * (bench/footprint.ts), and code that never makes a request (the mock, validation, the CLI's
  * `models`) should not pay for it.
  */
 let kyModule: Promise<typeof import('ky')> | undefined;

@@ -13,7 +13,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { parseClientConfig, type ClientConfig } from './client.ts';
 import { download } from './download.ts';
 import type { DownloadOptions, HostLookup } from './download-policy.ts';
-import { PictorError } from './errors.ts';
+import { PictorError, invalidRequest } from './errors.ts';
 import { extensionFor, mediaTypeForExtension } from './image-type.ts';
 import { createPinnedResolver } from './pinned-fetch.ts';
 import type { GeneratedImage, ImageResult } from './types.ts';
@@ -61,10 +61,7 @@ export async function saveImage(image: GeneratedImage | string, target: string, 
       : target;
   const promised = mediaTypeForExtension(extname(path));
   if (promised !== undefined && promised !== mediaType) {
-    throw new PictorError({
-      kind: 'invalid_request',
-      retryable: false,
-      message: `The image is ${mediaType} but ${basename(path)} promises ${promised}: name it .${extensionFor(mediaType)} or save into a directory`,
+    throw invalidRequest(`The image is ${mediaType} but ${basename(path)} promises ${promised}: name it .${extensionFor(mediaType)} or save into a directory`, {
       details: { path, urls },
     });
   }
@@ -151,7 +148,6 @@ export function localIoError(path: string, error: unknown, urls: readonly string
   const reason = why ?? (code === 'EEXIST' ? 'it already exists and is never overwritten' : ((error as Error)?.message ?? String(error)));
   return new PictorError({
     kind: 'local_io',
-    retryable: false,
     message: `Cannot write ${path} (${code}): ${reason}.${urls.length > 0 ? ` The image${urls.length > 1 ? 's are' : ' is'} still at the provider's URL (error.details.urls): save again elsewhere, do not generate again` : ''}`,
     details: { path, code, urls },
     cause: error,
@@ -173,7 +169,7 @@ export async function loadClientConfig(path: string): Promise<ClientConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `Cannot read config file ${path}: ${(error as Error).message}`, cause: error });
+    throw invalidRequest(`Cannot read config file ${path}: ${(error as Error).message}`, { cause: error });
   }
   let value: unknown;
   try {
@@ -181,7 +177,7 @@ export async function loadClientConfig(path: string): Promise<ClientConfig> {
   } catch (error) {
     // Only the position: V8's message quotes the text around it, which may be an apiKey.
     const where = /(at )?position \d+( \(line \d+ column \d+\))?/.exec((error as Error).message)?.[0];
-    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `Config file ${path} is not valid JSON${where ? ` (${where.replace(/^at /, '')})` : ''}` });
+    throw invalidRequest(`Config file ${path} is not valid JSON${where ? ` (${where.replace(/^at /, '')})` : ''}`);
   }
   try {
     return parseClientConfig(value);

@@ -6,7 +6,7 @@
  */
 import { costOf } from './cost.ts';
 import type { z } from 'zod';
-import { PictorError } from './errors.ts';
+import { invalidRequest } from './errors.ts';
 import { parseImageRequest, zodError, type ImageRequest, type ParsedImageRequest } from './request.ts';
 import { formatSize, parseSize, resolveAspectRatio, validateSize, type Size } from './sizes.ts';
 import type { Mode, ModelSpec, Warning } from './types.ts';
@@ -38,21 +38,11 @@ export function findModel(providerId: string, models: Readonly<Record<string, Mo
   const ids = Object.keys(models);
   if (model === undefined) {
     if (ids.length === 1) return models[ids[0] as string] as ModelSpec;
-    throw new PictorError({
-      kind: 'invalid_request',
-      provider: providerId,
-      retryable: false,
-      message: `No model given; ${providerId} has ${ids.join(', ')}`,
-    });
+    throw invalidRequest(`No model given; ${providerId} has ${ids.join(', ')}`, { provider: providerId });
   }
   const exact = models[model] ?? Object.values(models).find((m) => m.id.toLowerCase() === model.toLowerCase());
   if (exact) return exact;
-  throw new PictorError({
-    kind: 'invalid_request',
-    provider: providerId,
-    retryable: false,
-    message: `Unknown model "${model}" for ${providerId}; available: ${ids.join(', ')}`,
-  });
+  throw invalidRequest(`Unknown model "${model}" for ${providerId}; available: ${ids.join(', ')}`, { provider: providerId });
 }
 
 export function prepareRequest<ProviderOptions = Record<string, unknown>>(
@@ -71,7 +61,7 @@ export function prepareParsedRequest<ProviderOptions = Record<string, unknown>>(
   const spec = findModel(providerId, options.models, request.model);
   const warnings: Warning[] = [];
   const refuse = (message: string) =>
-    new PictorError({ kind: 'invalid_request', provider: providerId, retryable: false, message });
+    invalidRequest(message, { provider: providerId });
 
   let size: Size;
   if (request.size !== undefined) {
@@ -148,16 +138,13 @@ export function prepareParsedRequest<ProviderOptions = Record<string, unknown>>(
  */
 export function estimateCost(spec: ModelSpec | undefined, images: number): number | undefined {
   if (spec === undefined) {
-    throw new PictorError({
-      kind: 'invalid_request',
-      retryable: false,
-      message:
-        'estimateCost: no model spec (the lookup found nothing). Take it from provider.models, from client.models ' +
+    throw invalidRequest(
+      'estimateCost: no model spec (the lookup found nothing). Take it from provider.models, from client.models ' +
         "(keyed 'provider:model', holding only the configured model and fallbacks), or from a table such as ZAI_MODELS",
-    });
+    );
   }
   if (!Number.isInteger(images) || images < 0) {
-    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `estimateCost: images must be a whole number >= 0, got ${images}` });
+    throw invalidRequest(`estimateCost: images must be a whole number >= 0, got ${images}`);
   }
   return costOf(spec, images).usd;
 }

@@ -4,7 +4,7 @@
  * lifecycle events and one normalised result type.
  */
 import type { AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
-import { PictorError, abortedError, toPictorError } from './errors.ts';
+import { PictorError, abortedError, toPictorError, invalidRequest, invalidResponse, taskFailed } from './errors.ts';
 import { isLoopbackURL, markLoopbackImages } from './download-policy.ts';
 import { costOf } from './cost.ts';
 import { emit, type PictorEventListener } from './events.ts';
@@ -59,12 +59,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
 
   const specFor = (handle: TaskHandle): ModelSpec => {
     if (handle.provider !== id) {
-      throw new PictorError({
-        kind: 'invalid_request',
-        provider: id,
-        retryable: false,
-        message: `This handle belongs to provider "${handle.provider}", not "${id}": resume it with that provider`,
-      });
+      throw invalidRequest(`This handle belongs to provider "${handle.provider}", not "${id}": resume it with that provider`, { provider: id });
     }
     return findModel(id, adapter.models, handle.model);
   };
@@ -112,12 +107,9 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
       attempts = outcome.attempts;
       if (!outcome.value.taskId) {
         // Accepted, but with nothing to poll: the task may exist, so this is not a safe retry.
-        throw new PictorError({
-          kind: 'invalid_response',
+        throw invalidResponse(`${id} accepted the submit but returned an empty task id; the task may exist: check the provider console`, {
           provider: id,
-          retryable: false,
           submitOutcome: 'unknown',
-          message: `${id} accepted the submit but returned an empty task id; the task may exist: check the provider console`,
         });
       }
       handle = { ...base, taskId: outcome.value.taskId, requestId: outcome.value.requestId };
@@ -160,7 +152,7 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
     if (status.state === 'failed') {
       const error =
         status.error ??
-        new PictorError({ kind: 'task_failed', provider: id, retryable: false, message: `${id} task ${handle.taskId} failed` });
+        taskFailed(`${id} task ${handle.taskId} failed`, { provider: id });
       return failedStatus(error.handle ? error : error.with({ handle }));
     }
     return { state: status.state, progress, etaMs };
@@ -327,16 +319,11 @@ export function createProvider<ProviderOptions = Record<string, unknown>>(
   };
 
   function missing(method: string, model: string): PictorError {
-    return new PictorError({
-      kind: 'invalid_request',
-      provider: id,
-      retryable: false,
-      message: `${id} declares ${model} but implements no ${method}`,
-    });
+    return invalidRequest(`${id} declares ${model} but implements no ${method}`, { provider: id });
   }
 
   function invalid(message: string, handle: TaskHandle): PictorError {
-    return new PictorError({ kind: 'invalid_response', provider: id, retryable: false, message, handle });
+    return invalidResponse(message, { provider: id, handle });
   }
 }
 

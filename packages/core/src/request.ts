@@ -3,7 +3,7 @@
  * (a typo such as `sise` must not silently fall back to a default).
  */
 import { z } from 'zod';
-import { PictorError } from './errors.ts';
+import { PictorError, invalidRequest } from './errors.ts';
 
 export const MAX_PROMPT_LENGTH = 8000;
 
@@ -47,11 +47,5 @@ export function zodError(title: string, error: z.ZodError, provider?: string): P
     const path = issue.path.length > 0 ? issue.path.join('.') : '(root)';
     return `${path}: ${issue.message}`;
   });
-  return new PictorError({
-    kind: 'invalid_request',
-    message: `${title}: ${issues.join('; ')}`,
-    provider,
-    details: { issues },
-    retryable: false,
-  });
+  return invalidRequest(`${title}: ${issues.join('; ')}`, { provider, details: { issues } });
 }

@@ -7,30 +7,64 @@
  * An abort is never retried. Every attempt's error is kept on the final error.
  */
 import pRetry from 'p-retry';
+import { z } from 'zod';
 import { PictorError, abortedError, toPictorError } from './errors.ts';
 import { emit, type PictorEventListener } from './events.ts';
 import { sleep } from './sleep.ts';
 
 export type RetryStage = 'submit' | 'status';
 
-export interface RetryPolicy {
-  /** Retries after the first attempt (0 disables). */
-  readonly retries?: number | undefined;
-  readonly minDelayMs?: number | undefined;
-  readonly maxDelayMs?: number | undefined;
-  /**
-   * A Retry-After longer than this is not waited for: the error is raised so a
-   * caller (or failover) can go elsewhere instead of stalling.
-   */
-  readonly maxRetryAfterMs?: number | undefined;
-  /** Overrides the stage's default decision. Returning true for an ambiguous submit risks paying twice. */
-  readonly shouldRetry?: ((error: PictorError) => boolean) | undefined;
-}
+/** One stage's retry policy (defaults per stage in DEFAULT_RETRY). */
+export const RetryPolicySchema = z
+  .object({
+    /**
+     * Retries after the first attempt (0 disables).
+     * @default 2 for submit, 4 for status
+     */
+    retries: z.number().int().min(0).optional(),
+    /**
+     * Shortest backoff between attempts, in ms.
+     * @default 500 for submit, 250 for status
+     */
+    minDelayMs: z.number().min(0).optional(),
+    /**
+     * Longest backoff between attempts, in ms.
+     * @default 8000
+     */
+    maxDelayMs: z.number().min(0).optional(),
+    /**
+     * A Retry-After longer than this is not waited for: the error is raised so a
+     * caller (or failover) can go elsewhere instead of stalling.
+     * @default 60000
+     */
+    maxRetryAfterMs: z.number().min(0).optional(),
+    /**
+     * Overrides the stage's default decision. Returning true for an ambiguous submit risks paying twice.
+     * @default defaultShouldRetry
+     */
+    shouldRetry: z.custom<(error: PictorError) => boolean>((v) => typeof v === 'function', 'must be a function').optional(),
+  })
+  .strict();
 
-export interface RetryOptions {
-  readonly submit?: RetryPolicy | undefined;
-  readonly status?: RetryPolicy | undefined;
-}
+export type RetryPolicy = z.input<typeof RetryPolicySchema>;
+
+/** Retry policies per stage. */
+export const RetryOptionsSchema = z
+  .object({
+    /**
+     * Submits: retried only when no task was provably created.
+     * @default DEFAULT_RETRY.submit
+     */
+    submit: RetryPolicySchema.optional(),
+    /**
+     * Status reads: retried on transient errors.
+     * @default DEFAULT_RETRY.status
+     */
+    status: RetryPolicySchema.optional(),
+  })
+  .strict();
+
+export type RetryOptions = z.input<typeof RetryOptionsSchema>;
 
 export const DEFAULT_RETRY: Required<Record<RetryStage, Required<Omit<RetryPolicy, 'shouldRetry'>>>> = {
   submit: { retries: 2, minDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 },
@@ -64,7 +98,7 @@ export async function withRetry<T>(
   context: RetryContext,
 ): Promise<RetryOutcome<T>> {
   // Fast path: almost every call succeeds at once, and thousands of tasks poll together, so the
-  // first attempt runs without p-retry's per-call setup (bench/scale: about 1 KB less garbage per
+  // first attempt runs without p-retry's per-call setup (bench/scale.ts: about 1 KB less garbage per
   // task). On a failure p-retry takes over, replaying it as its attempt 1, so every delay and
   // decision after that is p-retry's.
   let firstFailure: unknown;
@@ -136,18 +170,22 @@ export async function withRetry<T>(
     return { value, attempts };
   } catch (error) {
     if (context.signal?.aborted) throw abortedAttempt(context, errors.at(-1) ?? error);
-    const last = toPictorError(error, context.provider);
-    const history = errors.length > 0 ? errors : [last];
-    let message = last.message;
-    if (context.stage === 'submit' && last.submitOutcome === 'unknown' && last.kind !== 'aborted') {
-      message +=
-        '. The outcome is unknown: the provider may have accepted the task, so it was not submitted again ' +
-        '(a retry could pay twice). Check the provider dashboard before retrying.';
-    } else if (refusedForRetryAfter) {
-      message += `. Retry-After (${last.retryAfterMs} ms) exceeds the policy's maxRetryAfterMs (${policy.maxRetryAfterMs} ms).`;
-    }
-    throw last.with({ message, attempts: history });
+    throw exhausted(context, toPictorError(error, context.provider), errors, refusedForRetryAfter ? policy.maxRetryAfterMs : undefined);
   }
+}
+
+/** The error once retries stop: the last one, saying why it was not retried, with every attempt's error. */
+function exhausted(context: RetryContext, last: PictorError, errors: PictorError[], refusedRetryAfterOverMs: number | undefined): PictorError {
+  const history = errors.length > 0 ? errors : [last];
+  let message = last.message;
+  if (context.stage === 'submit' && last.submitOutcome === 'unknown' && last.kind !== 'aborted') {
+    message +=
+      '. The outcome is unknown: the provider may have accepted the task, so it was not submitted again ' +
+      '(a retry could pay twice). Check the provider dashboard before retrying.';
+  } else if (refusedRetryAfterOverMs !== undefined) {
+    message += `. Retry-After (${last.retryAfterMs} ms) exceeds the policy's maxRetryAfterMs (${refusedRetryAfterOverMs} ms).`;
+  }
+  return last.with({ message, attempts: history });
 }
 
 /**

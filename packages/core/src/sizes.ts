@@ -4,7 +4,7 @@
  * and snaps to the nearest valid size. Presets are valid by definition: glm-image's
  * own 1728x960 breaks its 1024 px minimum, and the provider accepts it.
  */
-import { PictorError } from './errors.ts';
+import { PictorError, invalidRequest } from './errors.ts';
 
 export interface Size {
   readonly width: number;
@@ -225,5 +225,5 @@ function describe(value: unknown): string {
 }
 
 function sizeError(message: string, rule: SizeRuleName, details?: Record<string, unknown>): PictorError {
-  return new PictorError({ kind: 'invalid_request', message, details: { rule, ...details } });
+  return invalidRequest(message, { details: { rule, ...details } });
 }

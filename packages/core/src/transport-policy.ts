@@ -3,7 +3,7 @@
  * key may be sent (TLS, or a loopback address, unless allowInsecure) and whether
  * the key and extra headers can be sent at all. Messages never quote a key or a header value.
  */
-import { PictorError } from './errors.ts';
+import { PictorError, invalidRequest } from './errors.ts';
 
 /** True for 127.0.0.0/8, ::1 and localhost (a URL's normalised hostname). */
 export function isLoopbackHostname(hostname: string): boolean {
@@ -66,5 +66,5 @@ function checkValue(provider: string, option: string, value: string): void {
 }
 
 function invalid(provider: string, message: string): PictorError {
-  return new PictorError({ kind: 'invalid_request', provider, retryable: false, submitOutcome: 'not_created', message });
+  return invalidRequest(message, { provider, submitOutcome: 'not_created' });
 }

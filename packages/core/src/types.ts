@@ -154,38 +154,6 @@ export interface WaitOptions extends CallOptions {
   readonly poll?: PollOptions | undefined;
 }
 
-/** What every HTTP adapter's factory accepts (createZai, createNovita, a user's own). */
-export interface ProviderClientOptions {
-  /** Defaults to the provider's environment variable; a missing key fails at call time, not at import. */
-  readonly apiKey?: string | undefined;
-  /** Overrides the provider's base URL (e.g. the Pictor emulator). */
-  readonly baseURL?: string | undefined;
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  readonly fetch?: typeof globalThis.fetch | undefined;
-  /**
-   * Per-request timeout in ms, for the response headers and again for the body.
-   * @default 60000 (Z.AI: 180000 for a sync generation)
-   */
-  readonly timeoutMs?: number | undefined;
-  /**
-   * Largest API response body read, in decoded bytes (after gzip): a larger body is cancelled
-   * while it streams and the call fails with `invalid_response` (a submit's outcome then unknown).
-   * @default 8388608 (8 MiB)
-   */
-  readonly maxResponseBytes?: number | undefined;
-  /**
-   * Allow a plain-http `baseURL` that is not loopback (the key then travels unencrypted).
-   * Without it such a baseURL is an `invalid_request` when the provider is created.
-   * @default false
-   */
-  readonly allowInsecure?: boolean | undefined;
-  readonly retry?: RetryOptions | undefined;
-  readonly poll?: PollOptions | undefined;
-  readonly strict?: boolean | undefined;
-  /** Learned task durations that plan the polling (share one to pool what clients learn). @default one per client */
-  readonly durations?: DurationRegistry | undefined;
-}
-
 export interface ImageProvider {
   readonly id: string;
   readonly models: Readonly<Record<string, ModelSpec>>;

@@ -11,6 +11,8 @@ import {
   ERROR_KINDS,
   GLM_IMAGE_SIZES,
   PictorError,
+  notFound,
+  taskFailed,
   type ErrorKind,
   type ImageProvider,
   type ModelSpec,
@@ -21,6 +23,7 @@ import {
   parseFactoryOptions,
   sleep,
   type AdapterStatus,
+  type PreparedRequest,
   type ProviderAdapter,
   type ProviderDefaults,
 } from '@pictor/core/adapter';
@@ -30,53 +33,9 @@ import { toBase64 } from './png.ts';
 
 export type MockStage = 'submit' | 'status';
 
-/** One scripted fault. Faults are consumed in order of declaration, each `times` times (default 1). */
-export type MockFault =
-  | {
-      /** Where it strikes: 'submit' covers the sync call and the async submit. */
-      readonly on: MockStage;
-      readonly error: ErrorKind;
-      readonly times?: number | undefined;
-      readonly retryAfterMs?: number | undefined;
-      readonly submitOutcome?: SubmitOutcome | undefined;
-      readonly message?: string | undefined;
-      /** Only for prompts containing this text (default: every prompt). */
-      readonly prompt?: string | undefined;
-    }
-  | { readonly on: MockStage; readonly hang: true; readonly times?: number | undefined; readonly prompt?: string | undefined }
-  | {
-      /** The task is accepted, then ends FAILED (or with zero images when `empty`). */
-      readonly on: 'task';
-      readonly fail?: string | undefined;
-      readonly empty?: true | undefined;
-      readonly times?: number | undefined;
-      readonly prompt?: string | undefined;
-    };
-
-export interface MockOptions {
-  /** Delay of every call (submit, sync generation, status read) in ms. Default 0. */
-  readonly latencyMs?: number | undefined;
-  /** Time an async task spends queued, in ms. Default 0. */
-  readonly queueMs?: number | undefined;
-  /** Time an async task spends running, in ms. Default 300. */
-  readonly durationMs?: number | undefined;
-  /** Report eta and progress on status reads (like Novita). Default true. */
-  readonly reportEta?: boolean | undefined;
-  readonly faults?: readonly MockFault[] | undefined;
-  /** Provider id, for registering several mocks side by side (failover tests). Default 'mock'. */
-  readonly id?: string | undefined;
-  readonly defaults?: ProviderDefaults | undefined;
-  /**
-   * Deliberate differences from the real models, per model (e.g. `{ 'glm-image': { maxImagesPerCall: 4,
-   * supports: { seed: true } } }`). Code tested with an override may be refused in production.
-   * @default {} (the real models' specs)
-   */
-  readonly models?: MockModelOverrides | undefined;
-}
-
 /** A deliberate difference from the real model's spec. */
 export type MockModelOverride = z.infer<typeof modelOverrideSchema>;
-export type MockModelOverrides = Partial<Record<MockModelId, MockModelOverride>>;
+export type MockModelOverrides = NonNullable<MockOptions['models']>;
 
 export interface MockCall {
   readonly method: 'generateSync' | 'submitAsync' | 'readStatus';
@@ -97,29 +56,71 @@ export interface MockProvider extends ImageProvider {
   reset(): void;
 }
 
+const stage = z.enum(['submit', 'status']);
+const times = z.number().int().positive().optional();
+/** Only for prompts containing this text (default: every prompt). */
+const promptFilter = z.string().optional();
+
+/** One scripted fault. Faults are consumed in order of declaration, each `times` times (default 1). */
 const faultSchema = z.union([
   z
     .object({
-      on: z.enum(['submit', 'status']),
+      /** Where it strikes: 'submit' covers the sync call and the async submit. */
+      on: stage,
+      /** The kind of the PictorError thrown. */
       error: z.enum(ERROR_KINDS),
-      times: z.number().int().positive().optional(),
+      /**
+       * How many calls it strikes.
+       * @default 1
+       */
+      times,
+      /**
+       * Retry-After carried by the error, in ms.
+       * @default undefined (none)
+       */
       retryAfterMs: z.number().min(0).optional(),
+      /**
+       * What the failed submit says about the task.
+       * @default 'not_created' (undefined on status reads)
+       */
       submitOutcome: z.enum(['not_created', 'unknown']).optional(),
+      /**
+       * The error's message.
+       * @default "mock: scripted <kind> on <method>"
+       */
       message: z.string().optional(),
-      prompt: z.string().optional(),
+      /**
+       * Only for prompts containing this text.
+       * @default undefined (every prompt)
+       */
+      prompt: promptFilter,
     })
     .strict(),
-  z.object({ on: z.enum(['submit', 'status']), hang: z.literal(true), times: z.number().int().positive().optional(), prompt: z.string().optional() }).strict(),
+  /** The call hangs until aborted. */
+  z.object({ on: stage, hang: z.literal(true), times, prompt: promptFilter }).strict(),
   z
     .object({
+      /** The task is accepted, then ends FAILED (or with zero images when `empty`). */
       on: z.literal('task'),
+      /**
+       * The failure reason.
+       * @default "generation failed"
+       */
       fail: z.string().optional(),
+      /**
+       * End with zero images instead of failing.
+       * @default undefined (fail)
+       */
       empty: z.literal(true).optional(),
-      times: z.number().int().positive().optional(),
-      prompt: z.string().optional(),
+      times,
+      prompt: promptFilter,
     })
     .strict(),
 ]);
+
+export type MockFault = z.input<typeof faultSchema>;
+
+const mockModelIdSchema = z.enum(['glm-image', 'cogview-4-250304']);
 
 const modelOverrideSchema = z
   .object({
@@ -135,16 +136,51 @@ const modelOverrideSchema = z
 /** createMock's options as a schema (also used for the `providers.mock` section of a client config). */
 export const mockOptionsSchema = z
   .object({
+    /**
+     * Delay of every call (submit, sync generation, status read) in ms.
+     * @default 0
+     */
     latencyMs: z.number().min(0).optional(),
+    /**
+     * Time an async task spends queued, in ms.
+     * @default 0
+     */
     queueMs: z.number().min(0).optional(),
+    /**
+     * Time an async task spends running, in ms.
+     * @default 300
+     */
     durationMs: z.number().min(0).optional(),
+    /**
+     * Report eta and progress on status reads (like Novita).
+     * @default true
+     */
     reportEta: z.boolean().optional(),
-    faults: z.array(faultSchema).optional(),
+    /**
+     * Scripted faults, consumed in order.
+     * @default [] (every call succeeds)
+     */
+    faults: z.array(faultSchema).readonly().optional(),
+    /**
+     * Provider id, for registering several mocks side by side (failover tests).
+     * @default 'mock'
+     */
     id: z.string().min(1).optional(),
-    defaults: z.looseObject({}).optional(),
-    models: z.partialRecord(z.enum(['glm-image', 'cogview-4-250304']), modelOverrideSchema).optional(),
+    /**
+     * Request defaults applied by createProvider (see ProviderDefaults).
+     * @default {}
+     */
+    defaults: z.custom<ProviderDefaults>().pipe(z.looseObject({})).optional(),
+    /**
+     * Deliberate differences from the real models, per model (e.g. `{ 'glm-image': { maxImagesPerCall: 4,
+     * supports: { seed: true } } }`). Code tested with an override may be refused in production.
+     * @default {} (the real models' specs)
+     */
+    models: z.partialRecord(mockModelIdSchema, modelOverrideSchema).optional(),
   })
   .strict();
+
+export type MockOptions = z.input<typeof mockOptionsSchema>;
 
 export const mockProviderOptionsSchema = z
   .object({
@@ -156,7 +192,7 @@ export const mockProviderOptionsSchema = z
 export type MockProviderOptions = z.infer<typeof mockProviderOptionsSchema>;
 
 /** The models the mock serves. */
-export type MockModelId = 'glm-image' | 'cogview-4-250304';
+export type MockModelId = z.infer<typeof mockModelIdSchema>;
 
 /** Image URLs from the real models expire 30 days after creation; the mock reports the same expiry. */
 const URL_TTL_MS = 30 * 24 * 3600_000;
@@ -220,62 +256,15 @@ interface MockTask {
 }
 
 export function createMock(input: MockOptions = {}): MockProvider {
-  const options = parseFactoryOptions(mockOptionsSchema, input, 'mock') as MockOptions;
+  const options = parseFactoryOptions(mockOptionsSchema, input, 'mock');
   const id = options.id ?? 'mock';
-  const latencyMs = options.latencyMs ?? 0;
-  const queueMs = options.queueMs ?? 0;
-  const durationMs = options.durationMs ?? 300;
-  const reportEta = options.reportEta ?? true;
-  const faults = options.faults ?? [];
+  const { latencyMs = 0, queueMs = 0, durationMs = 300, reportEta = true } = options;
+  const faults = mockFaults(options.faults ?? []);
+  const takeFault = faults.take;
   const calls: MockCall[] = [];
   // Tasks are encoded in their ids, so any mock instance (in any process) can resume a saved handle.
   let accepted = 0;
-  let used = faults.map(() => 0);
   let nextTask = 1;
-
-  /** Takes the first armed fault matching the stage and prompt, consuming one use. */
-  const takeFault = (on: MockFault['on'], prompt: string | undefined): MockFault | undefined => {
-    for (const [index, fault] of faults.entries()) {
-      if (fault.on !== on) continue;
-      if (fault.prompt !== undefined && !(prompt ?? '').includes(fault.prompt)) continue;
-      if ((used[index] as number) >= (fault.times ?? 1)) continue;
-      used[index] = (used[index] as number) + 1;
-      return fault;
-    }
-    return undefined;
-  };
-
-  const strike = async (
-    fault: MockFault | undefined,
-    call: Omit<MockCall, 'at' | 'outcome'>,
-    signal: AbortSignal | undefined,
-  ): Promise<void> => {
-    if (!fault || fault.on === 'task') return;
-    if ('hang' in fault) {
-      calls.push({ ...call, at: Date.now(), outcome: 'hang' });
-      // Hangs until the caller aborts; the bounded sleep keeps a forgotten test from running forever.
-      await sleep(24 * 3600_000, signal);
-      throw new PictorError({ kind: 'timeout', provider: id, message: 'mock: hung call gave up after 24 h' });
-    }
-    calls.push({ ...call, at: Date.now(), outcome: fault.error });
-    throw new PictorError({
-      kind: fault.error,
-      provider: id,
-      status: statusFor(fault.error),
-      retryAfterMs: fault.retryAfterMs,
-      submitOutcome: fault.submitOutcome ?? (call.method === 'readStatus' ? undefined : 'not_created'),
-      message: fault.message ?? `mock: scripted ${fault.error} on ${call.method}`,
-    });
-  };
-
-  const imagesFor = async (task: MockTask) => {
-    const images = [];
-    for (let i = 0; i < task.n; i++) {
-      const png = await paintPng(task.width, task.height, task.prompt, task.seed + i);
-      images.push({ url: `data:image/png;base64,${toBase64(png)}`, mediaType: 'image/png' });
-    }
-    return images;
-  };
 
   const adapter: ProviderAdapter<MockProviderOptions> = {
     id,
@@ -285,30 +274,27 @@ export function createMock(input: MockOptions = {}): MockProvider {
     async generateSync(request, { signal }) {
       const call = { method: 'generateSync' as const, model: request.model, prompt: request.prompt };
       await sleep(latencyMs, signal);
-      await strike(takeFault('submit', request.prompt), call, signal);
+      await strike(id, calls, takeFault('submit', request.prompt), call, signal);
       await sleep(durationMs, signal);
       const taskFault = takeFault('task', request.prompt);
-      calls.push({ ...call, at: Date.now(), outcome: taskFault ? (taskFault.on === 'task' && taskFault.empty ? 'empty' : 'failed') : 'ok' });
-      if (taskFault && taskFault.on === 'task') {
-        if (taskFault.empty) return { images: [], raw: { data: [] } };
-        throw new PictorError({ kind: 'task_failed', provider: id, retryable: false, message: `mock: ${taskFault.fail ?? 'generation failed'}` });
-      }
-      const seed = (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
-      const images = await imagesFor({ ...taskOf(request, seed), acceptedAt: Date.now(), fate: 'ok' });
+      const fate = fateOf(taskFault);
+      calls.push({ ...call, at: Date.now(), outcome: fate });
+      if (fate === 'empty') return { images: [], raw: { data: [] } };
+      if (fate === 'failed') throw taskFailed(`mock: ${(taskFault?.on === 'task' ? taskFault.fail : undefined) ?? 'generation failed'}`, { provider: id });
+      const images = await imagesFor({ ...taskOf(request, seedOf(request)), acceptedAt: Date.now(), fate: 'ok' });
       return { images, requestId: `mock-req-${nextTask++}`, createdAt: new Date().toISOString(), raw: { mock: true } };
     },
 
     async submitAsync(request, { signal }) {
       const call = { method: 'submitAsync' as const, model: request.model, prompt: request.prompt };
       await sleep(latencyMs, signal);
-      await strike(takeFault('submit', request.prompt), call, signal);
+      await strike(id, calls, takeFault('submit', request.prompt), call, signal);
       const taskFault = takeFault('task', request.prompt);
-      const seed = (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
       const taskId = encodeTask({
-        ...taskOf(request, seed),
+        ...taskOf(request, seedOf(request)),
         acceptedAt: Date.now(),
-        fate: taskFault && taskFault.on === 'task' ? (taskFault.empty ? 'empty' : 'failed') : 'ok',
-        reason: taskFault && taskFault.on === 'task' ? taskFault.fail : undefined,
+        fate: fateOf(taskFault),
+        reason: taskFault?.on === 'task' ? taskFault.fail : undefined,
       });
       accepted++;
       calls.push({ ...call, taskId, at: Date.now(), outcome: 'ok' });
@@ -319,39 +305,14 @@ export function createMock(input: MockOptions = {}): MockProvider {
       const task = decodeTask(handle.taskId);
       const call = { method: 'readStatus' as const, model: handle.model, prompt: task?.prompt, taskId: handle.taskId };
       await sleep(latencyMs, signal);
-      await strike(takeFault('status', task?.prompt), call, signal);
+      await strike(id, calls, takeFault('status', task?.prompt), call, signal);
       calls.push({ ...call, at: Date.now(), outcome: 'ok' });
       if (!task) {
-        throw new PictorError({
-          kind: 'not_found',
-          provider: id,
-          status: 404,
-          retryable: false,
-          message: `mock: no task ${handle.taskId} (not an id this mock issued)`,
-        });
+        throw notFound(`mock: no task ${handle.taskId} (not an id this mock issued)`, { provider: id, status: 404 });
       }
-      const elapsed = Date.now() - task.acceptedAt;
-      if (elapsed < queueMs) {
-        return { state: 'queued', etaMs: reportEta ? queueMs + durationMs - elapsed : undefined, progress: reportEta ? 0 : undefined, raw: { status: 'QUEUED' } };
-      }
-      if (elapsed < queueMs + durationMs) {
-        const running = elapsed - queueMs;
-        return {
-          state: 'running',
-          etaMs: reportEta ? durationMs - running : undefined,
-          progress: reportEta ? Math.floor((running / durationMs) * 100) : undefined,
-          raw: { status: 'PROCESSING' },
-        };
-      }
-      if (task.fate === 'failed') {
-        return {
-          state: 'failed',
-          error: new PictorError({ kind: 'task_failed', provider: id, retryable: false, message: `mock: ${task.reason ?? 'generation failed'}` }),
-          raw: { status: 'FAILED', reason: task.reason },
-        };
-      }
-      const images = task.fate === 'empty' ? [] : await imagesFor(task);
-      return { state: 'succeeded', output: { images, createdAt: new Date().toISOString(), raw: { status: 'SUCCEED' } }, raw: { status: 'SUCCEED' } };
+      const pending = pendingStatus(Date.now() - task.acceptedAt, queueMs, durationMs, reportEta);
+      if (pending) return pending;
+      return finishedStatus(task, id);
     },
   };
 
@@ -367,9 +328,105 @@ export function createMock(input: MockOptions = {}): MockProvider {
     reset() {
       calls.length = 0;
       accepted = 0;
+      faults.rearm();
+    },
+  };
+}
+
+/** The fault script: the first armed fault matching the stage and prompt, each used `times` times. */
+function mockFaults(faults: readonly MockFault[]) {
+  let used = faults.map(() => 0);
+  return {
+    take(on: MockFault['on'], prompt: string | undefined): MockFault | undefined {
+      for (const [index, fault] of faults.entries()) {
+        if (fault.on !== on) continue;
+        if (fault.prompt !== undefined && !(prompt ?? '').includes(fault.prompt)) continue;
+        if ((used[index] as number) >= (fault.times ?? 1)) continue;
+        used[index] = (used[index] as number) + 1;
+        return fault;
+      }
+      return undefined;
+    },
+    rearm(): void {
       used = faults.map(() => 0);
     },
   };
+}
+
+/** Applies a submit or status fault: logs the call, then hangs or throws the scripted error. */
+async function strike(
+  id: string,
+  calls: MockCall[],
+  fault: MockFault | undefined,
+  call: Omit<MockCall, 'at' | 'outcome'>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (!fault || fault.on === 'task') return;
+  if ('hang' in fault) {
+    calls.push({ ...call, at: Date.now(), outcome: 'hang' });
+    // Hangs until the caller aborts; the bounded sleep keeps a forgotten test from running forever.
+    await sleep(24 * 3600_000, signal);
+    throw new PictorError({ kind: 'timeout', provider: id, message: 'mock: hung call gave up after 24 h' });
+  }
+  calls.push({ ...call, at: Date.now(), outcome: fault.error });
+  throw new PictorError({
+    kind: fault.error,
+    provider: id,
+    status: statusFor(fault.error),
+    retryAfterMs: fault.retryAfterMs,
+    submitOutcome: fault.submitOutcome ?? (call.method === 'readStatus' ? undefined : 'not_created'),
+    message: fault.message ?? `mock: scripted ${fault.error} on ${call.method}`,
+  });
+}
+
+/** A task's status once its time is up: failed, or succeeded with its images (none when empty). */
+async function finishedStatus(task: MockTask, provider: string): Promise<AdapterStatus> {
+  if (task.fate === 'failed') {
+    return {
+      state: 'failed',
+      error: taskFailed(`mock: ${task.reason ?? 'generation failed'}`, { provider }),
+      raw: { status: 'FAILED', reason: task.reason },
+    };
+  }
+  const images = task.fate === 'empty' ? [] : await imagesFor(task);
+  return { state: 'succeeded', output: { images, createdAt: new Date().toISOString(), raw: { status: 'SUCCEED' } }, raw: { status: 'SUCCEED' } };
+}
+
+/** What a task fault makes of a task (no fault: 'ok'). */
+function fateOf(fault: MockFault | undefined): MockTask['fate'] {
+  if (fault?.on !== 'task') return 'ok';
+  return fault.empty ? 'empty' : 'failed';
+}
+
+/** The painted colours' seed: the request's seed, moved by the `variant` provider option. */
+function seedOf(request: PreparedRequest<MockProviderOptions>): number {
+  return (request.seed ?? 0) + (request.providerOptions.variant ?? 0);
+}
+
+async function imagesFor(task: MockTask) {
+  const images = [];
+  for (let i = 0; i < task.n; i++) {
+    const png = await paintPng(task.width, task.height, task.prompt, task.seed + i);
+    images.push({ url: `data:image/png;base64,${toBase64(png)}`, mediaType: 'image/png' });
+  }
+  return images;
+}
+
+/** A task's status while it is queued or running (undefined once its time is up). */
+function pendingStatus(elapsed: number, queueMs: number, durationMs: number, reportEta: boolean): AdapterStatus | undefined {
+  if (elapsed < queueMs) {
+    return { state: 'queued', etaMs: reportEta ? queueMs + durationMs - elapsed : undefined, progress: reportEta ? 0 : undefined, raw: { status: 'QUEUED' } };
+  }
+  if (elapsed < queueMs + durationMs) {
+    const running = elapsed - queueMs;
+    return {
+      state: 'running',
+      etaMs: reportEta ? durationMs - running : undefined,
+      progress: reportEta ? Math.floor((running / durationMs) * 100) : undefined,
+      raw: { status: 'PROCESSING' },
+    };
+  }
+  return undefined;
 }
 
 const TASK_PREFIX = 'mock-';

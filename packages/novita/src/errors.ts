@@ -3,7 +3,7 @@
  * `reason` first: Novita's own pages disagree on statuses (a missing key is 401
  * in the guide and 400/403 in the table; low balance is 400 or 403).
  */
-import { kindForStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core/adapter';
+import { mappingByStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core/adapter';
 import { ErrorBody } from './wire.ts';
 
 const REFUSED = { retryable: false, submitOutcome: 'not_created' } as const;
@@ -47,5 +47,5 @@ export const mapNovitaError: ErrorMapper = ({ status, body }) => {
   if (byReason) return { ...byReason, message: byReason.message ?? message };
   if (status === 503 || status === 504) return { kind: 'provider_unavailable', providerCode: reason, message, retryable: true };
   // Unknown reason: the status decides, keeping Novita's reason and message on the error.
-  return reason || message ? { kind: kindForStatus(status), providerCode: reason, message } : undefined;
+  return mappingByStatus(status, reason, message);
 };

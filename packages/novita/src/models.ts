@@ -1,4 +1,4 @@
-/** Novita's GLM-Image as data (../shared/seeds/novita-glm-image.md). */
+/** Novita's GLM-Image as data, from Novita's published API reference and pricing page. */
 import { GLM_IMAGE_SIZES, type ModelSpec } from '@pictor/core';
 
 export const NOVITA_MODELS = {

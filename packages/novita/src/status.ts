@@ -2,7 +2,7 @@
  * One task-result body to an AdapterStatus. Shared by polling and by the
  * webhook helper, whose payload is the same document.
  */
-import { PictorError } from '@pictor/core';
+import { PictorError, invalidResponse } from '@pictor/core';
 import { isoFromEpochMs, type AdapterImage, type AdapterStatus } from '@pictor/core/adapter';
 import type { TaskResultBody } from './wire.ts';
 
@@ -27,7 +27,6 @@ export function toAdapterStatus(body: TaskResultBody, raw: unknown, taskId: stri
         error: new PictorError({
           kind: /ILLEGAL|NSFW/i.test(reason ?? '') ? 'content_filtered' : 'task_failed',
           provider: 'novita',
-          retryable: false,
           providerCode: reason || undefined,
           message: `Novita task ${taskId} failed${reason ? `: ${reason}` : ' (no reason given)'}`,
         }),
@@ -36,11 +35,8 @@ export function toAdapterStatus(body: TaskResultBody, raw: unknown, taskId: stri
     }
     default:
       // TASK_STATUS_UNKNOWN (known to Novita's JS SDK) or anything new: a typed error, never a silent hang.
-      throw new PictorError({
-        kind: 'invalid_response',
+      throw invalidResponse(`Novita returned status "${task.status}" for task ${taskId}; expected TASK_STATUS_QUEUED, _PROCESSING, _SUCCEED or _FAILED`, {
         provider: 'novita',
-        retryable: false,
-        message: `Novita returned status "${task.status}" for task ${taskId}; expected TASK_STATUS_QUEUED, _PROCESSING, _SUCCEED or _FAILED`,
       });
   }
 }

@@ -4,7 +4,7 @@
  * can post to it. Treat an event as a hint, and confirm it with one task-result
  * read (`confirmNovitaWebhook`) before acting on it.
  */
-import { PictorError, type ImageProvider, type TaskHandle, type TaskStatus } from '@pictor/core';
+import { PictorError, invalidRequest, type ImageProvider, type TaskHandle, type TaskStatus } from '@pictor/core';
 import { toAdapterStatus } from './status.ts';
 import { TaskResult, WebhookEvent } from './wire.ts';
 
@@ -54,5 +54,5 @@ export async function confirmNovitaWebhook(provider: ImageProvider, handle: Task
 }
 
 function invalid(message: string, cause?: unknown): PictorError {
-  return new PictorError({ kind: 'invalid_request', provider: 'novita', retryable: false, message: `Novita webhook: ${message}`, cause });
+  return invalidRequest(`Novita webhook: ${message}`, { provider: 'novita', cause });
 }

@@ -3,9 +3,9 @@
  * numbers may arrive as strings (image_url_ttl is both in Novita's own docs),
  * extra fields are ignored. Only the task id, status and image URL are required.
  */
+import { StringLike } from '@pictor/core/adapter';
 import { z } from 'zod';
 
-const StringLike = z.union([z.string(), z.number()]).transform((v) => String(v));
 const LooseNumber = z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*$/).transform(Number)]).optional().catch(undefined);
 
 export const SubmitResponse = z.looseObject({ task_id: StringLike });

@@ -4,7 +4,7 @@
  * and streams and returns an exit code; errors are thrown as PictorErrors for the CLI to report.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PictorError, createImageClient, defaultClientConfig, type ClientConfig, type ImageRequest, type PictorEvent } from 'pictor';
+import { PictorError, createImageClient, defaultClientConfig, invalidRequest, notFound, type ClientConfig, type ImageRequest, type PictorEvent } from 'pictor';
 import { readEnv } from '@pictor/core/adapter';
 import { loadClientConfig } from 'pictor/node';
 import { createImageQueue, type ImageJobInfo } from './queue.ts';
@@ -65,12 +65,8 @@ function parse<const Extra extends NonNullable<ParseArgsConfig['options']>>(comm
   try {
     return parseArgs({ args: [...args], options: { ...COMMON, ...extra }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usage(`${command}: ${(error as Error).message}`);
+    throw invalidRequest(`${command}: ${(error as Error).message}`);
   }
-}
-
-function usage(message: string): PictorError {
-  return new PictorError({ kind: 'invalid_request', retryable: false, message });
 }
 
 /** `--redis`, else PICTOR_REDIS_URL or REDIS_URL, else the local default. */
@@ -81,7 +77,7 @@ function redisOf(value: string | undefined): string {
 function numberOf(name: string, value: string | undefined, rule: (n: number) => boolean, what: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || !rule(n)) throw usage(`--${name} must be ${what}, got "${value}"`);
+  if (!Number.isFinite(n) || !rule(n)) throw invalidRequest(`--${name} must be ${what}, got "${value}"`);
   return n;
 }
 const whole = (n: number) => Number.isInteger(n) && n >= 0;
@@ -180,7 +176,7 @@ async function enqueueCommand(argv: readonly string[], io: QueueCliIO): Promise<
   });
   if (values.help) return help('enqueue', io);
   const prompt = positionals.join(' ').trim();
-  if (!prompt) throw usage('enqueue: a prompt is required, e.g. pictor enqueue "a red fox in snow" --redis redis://127.0.0.1:6379');
+  if (!prompt) throw invalidRequest('enqueue: a prompt is required, e.g. pictor enqueue "a red fox in snow" --redis redis://127.0.0.1:6379');
   const n = numberOf('n', values.n, (v) => whole(v) && v > 0, 'a positive whole number');
   const request: ImageRequest = {
     prompt,
@@ -217,7 +213,7 @@ async function jobCommand(argv: readonly string[], io: QueueCliIO): Promise<numb
   const { values, positionals } = parse('job', argv, { wait: { type: 'boolean', default: false }, timeout: { type: 'string' } });
   if (values.help) return help('job', io);
   const id = positionals[0];
-  if (!id || positionals.length > 1) throw usage('job: give one job id, e.g. pictor job order-42 --redis redis://127.0.0.1:6379');
+  if (!id || positionals.length > 1) throw invalidRequest('job: give one job id, e.g. pictor job order-42 --redis redis://127.0.0.1:6379');
   const queue = createImageQueue({ connection: redisOf(values.redis), ...(values.queue ? { name: values.queue } : {}) });
   try {
     if (values.wait) {
@@ -227,7 +223,7 @@ async function jobCommand(argv: readonly string[], io: QueueCliIO): Promise<numb
       });
     }
     const info = await queue.getJob(id);
-    if (!info) throw new PictorError({ kind: 'not_found', retryable: false, message: `No job "${id}" in queue ${values.queue ?? 'pictor-images'}` });
+    if (!info) throw notFound(`No job "${id}" in queue ${values.queue ?? 'pictor-images'}`);
     io.stdout.write(values.json ? `${JSON.stringify(info)}\n` : describeJob(info));
     return values.wait && info.state === 'failed' ? 10 : 0;
   } finally {

@@ -58,7 +58,6 @@ export class SubmitOutcomeUnknownError extends PictorError {
   constructor(jobId: string, submit: { startedAt: string; by: string }) {
     super({
       kind: 'invalid_response',
-      retryable: false,
       submitOutcome: 'unknown',
       message:
         `Job ${jobId}: worker ${submit.by} started a submit at ${submit.startedAt} but stopped before storing the task handle; ` +

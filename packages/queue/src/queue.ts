@@ -4,38 +4,17 @@
  */
 import { Queue, type Job } from 'bullmq';
 import { z } from 'zod';
-import { PictorError, parseImageRequest, type ImageProvider, type ImageRequest } from 'pictor';
+import { parseImageRequest, invalidRequest, type ImageProvider, type ImageRequest } from 'pictor';
 import { zodError } from '@pictor/core/adapter';
-import { ClientSchema, resolveClient, type ClientChoice } from './client-option.ts';
-import { ConnectionSchema, DEFAULT_QUEUE_NAME, toConnectionOptions, type QueueConnection } from './connection.ts';
+import { resolveClient, type ClientChoice } from './client-option.ts';
+import { toConnectionOptions, type QueueConnection } from './connection.ts';
+import { QueueTargetSchema } from './queue-target.ts';
 import type { ImageJobData, ImageJobProgress, ImageJobResult } from './job-data.ts';
 import { EnqueueOptionsSchema, FleetLimitsSchema, type EnqueueOptions, type FleetLimits } from './options.ts';
 import { createResultWaiter, type WaitForResultOptions } from './results.ts';
 
-export const ImageQueueOptionsSchema = z
-  .object({
-    /** Redis: a redis:// URL, BullMQ connection options or an ioredis instance (required). */
-    connection: ConnectionSchema,
-    /**
-     * The BullMQ queue name; workers must use the same one.
-     * @default 'pictor-images'
-     */
-    name: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":"').default(DEFAULT_QUEUE_NAME),
-    /**
-     * Prefix of every Redis key of the queue.
-     * @default 'bull'
-     */
-    prefix: z.string().min(1).optional(),
-    /**
-     * Checks a request's model at enqueue time (requests are always checked for shape).
-     * @default none
-     */
-    client: ClientSchema.optional(),
-    /**
-     * A client config, when no `client` is given.
-     * @default none
-     */
-    config: z.looseObject({ model: z.string() }).optional(),
+export const ImageQueueOptionsSchema = QueueTargetSchema
+  .extend({
     /**
      * Limits for the whole fleet of workers, stored in Redis and applied by BullMQ.
      * @default no limits
@@ -137,6 +116,6 @@ function checkModel(client: ImageProvider, model: string | undefined): void {
   const [id, name] = model.includes(':') ? (model.split(':') as [string, string]) : [undefined, model];
   const known = Object.keys(client.models).some((ref) => ref === model || ref.endsWith(`:${name}`)) || (id !== undefined && providers?.[id]?.models[name] !== undefined);
   if (!known) {
-    throw new PictorError({ kind: 'invalid_request', retryable: false, message: `Unknown model "${model}"; the client knows: ${Object.keys(client.models).join(', ')}` });
+    throw invalidRequest(`Unknown model "${model}"; the client knows: ${Object.keys(client.models).join(', ')}`);
   }
 }

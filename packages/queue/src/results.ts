@@ -4,7 +4,7 @@
  */
 import { QueueEvents, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import { z } from 'zod';
-import { PictorError } from 'pictor';
+import { PictorError, notFound, taskFailed } from 'pictor';
 import { zodError } from '@pictor/core/adapter';
 import type { ImageJobResult } from './job-data.ts';
 
@@ -40,7 +40,7 @@ export function createResultWaiter(queue: Queue, options: { connection: Connecti
       const waitOptions = parsed.data;
       const queueEvents = await open();
       const job = (await queue.getJob(id)) as Job | undefined;
-      if (!job) throw new PictorError({ kind: 'not_found', retryable: false, message: `No job "${id}" in queue ${options.name}` });
+      if (!job) throw notFound(`No job "${id}" in queue ${options.name}`);
       try {
         return (await job.waitUntilFinished(queueEvents, waitOptions.timeoutMs)) as ImageJobResult;
       } catch (error) {
@@ -48,7 +48,7 @@ export function createResultWaiter(queue: Queue, options: { connection: Connecti
         if (/timed out/i.test(message)) {
           throw new PictorError({ kind: 'timeout', retryable: true, message: `Job ${id} did not finish within ${waitOptions.timeoutMs} ms; it keeps running`, cause: error });
         }
-        throw new PictorError({ kind: 'task_failed', retryable: false, message: `Job ${id} failed: ${message}`, cause: error });
+        throw taskFailed(`Job ${id} failed: ${message}`, { cause: error });
       }
     },
     async close() {

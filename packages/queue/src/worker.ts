@@ -7,8 +7,9 @@ import { Worker } from 'bullmq';
 import { z } from 'zod';
 import type { PictorEvent, WaitOptions } from 'pictor';
 import { zodError } from '@pictor/core/adapter';
-import { ClientSchema, resolveClient, type ClientChoice } from './client-option.ts';
-import { ConnectionSchema, DEFAULT_QUEUE_NAME, toConnectionOptions, type QueueConnection } from './connection.ts';
+import { resolveClient, type ClientChoice } from './client-option.ts';
+import { toConnectionOptions, type QueueConnection } from './connection.ts';
+import { QueueTargetSchema } from './queue-target.ts';
 import type { ImageJobData, ImageJobResult } from './job-data.ts';
 import type { ImageJob } from './queue.ts';
 import { createFleetBreaker, FleetBreakerSchema } from './fleet-breaker.ts';
@@ -16,30 +17,8 @@ import { runImageJob, type ResultSink } from './run-job.ts';
 
 const fn = z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', 'must be a function');
 
-export const ImageWorkerOptionsSchema = z
-  .object({
-    /** Redis: a redis:// URL or BullMQ connection options. */
-    connection: ConnectionSchema,
-    /**
-     * The BullMQ queue name (the same as the queue's).
-     * @default 'pictor-images'
-     */
-    name: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":"').default(DEFAULT_QUEUE_NAME),
-    /**
-     * Prefix of every Redis key of the queue.
-     * @default 'bull'
-     */
-    prefix: z.string().min(1).optional(),
-    /**
-     * The client (or any ImageProvider) that runs the jobs.
-     * @default built from `config`
-     */
-    client: ClientSchema.optional(),
-    /**
-     * A client config (as pictor.json), used when no `client` is given; one of the two is required.
-     * @default none
-     */
-    config: z.looseObject({ model: z.string() }).optional(),
+export const ImageWorkerOptionsSchema = QueueTargetSchema
+  .extend({
     /**
      * Jobs this process runs at once (each is one provider task, mostly waiting).
      * @default 8

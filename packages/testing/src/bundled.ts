@@ -8,7 +8,7 @@
  * also exported as `@pictor/testing/fixtures/<provider>/<name>.json`.
  */
 import { readdirSync } from 'node:fs';
-import { PictorError } from '@pictor/core';
+import { invalidRequest } from '@pictor/core';
 import { loadFixture, type Fixture } from './fixtures.ts';
 
 /** Providers with a bundled fixture folder. */
@@ -33,10 +33,7 @@ export function bundledFixtureNames(provider?: BundledFixtureProvider): string[]
 export function bundledFixture(name: string): Fixture {
   const match = /^(zai|novita)\/([\w.-]+)$/.exec(name);
   if (!match || !bundledFixtureNames(match[1] as BundledFixtureProvider).includes(name)) {
-    throw new PictorError({
-      kind: 'invalid_request',
-      message: `No bundled fixture "${name}"; names are 'provider/name', e.g. 'zai/async-success' (see bundledFixtureNames())`,
-    });
+    throw invalidRequest(`No bundled fixture "${name}"; names are 'provider/name', e.g. 'zai/async-success' (see bundledFixtureNames())`);
   }
   return loadFixture(new URL(`${name}.json`, ROOT));
 }

@@ -1,9 +1,9 @@
 /**
  * Z.AI error bodies to Pictor error kinds, by business code first: the HTTP
  * status alone is ambiguous (429 means "slow down" for 1302 and "out of money"
- * for 1113). Codes from PROTOCOLS.md; the status decides only when no code is known.
+ * for 1113). Codes from Z.AI's documented error-code table; the status decides only when no code is known.
  */
-import { kindForStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core/adapter';
+import { mappingByStatus, type ErrorMapper, type ErrorMapping } from '@pictor/core/adapter';
 import { ErrorBody } from './wire.ts';
 
 export interface ZaiErrorInfo {
@@ -64,6 +64,6 @@ export const mapZaiError: ErrorMapper = ({ status, body }) => {
   if (status === 404) return { kind: 'not_found', providerCode: code, message, retryable: false };
   const byCode = code ? mapZaiCode(code) : undefined;
   if (byCode) return { ...byCode, message: byCode.message ?? message };
-  // Unknown or absent code: the status decides (http.ts defaults), keeping the code and message.
-  return code || message ? { kind: kindForStatus(status), providerCode: code, message } : undefined;
+  // Unknown or absent code: the status decides, keeping the code and message.
+  return mappingByStatus(status, code, message);
 };

@@ -3,10 +3,9 @@
  * deviate from the docs (numbers as strings, missing fields, extra fields,
  * model names in another case), so only what Pictor needs is required.
  */
+import { StringLike } from '@pictor/core/adapter';
 import { z } from 'zod';
 
-/** A string, or a number to be read as a string (ids and codes arrive as both). */
-const StringLike = z.union([z.string(), z.number()]).transform((v) => String(v));
 const OptionalString = StringLike.optional().catch(undefined);
 
 export const SyncImageResponse = z.looseObject({

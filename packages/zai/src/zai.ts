@@ -2,12 +2,13 @@
  * The Z.AI / BigModel adapter: translation only. Validation, retries, polling,
  * events and normalisation come from @pictor/core's createProvider.
  */
-import { PictorError, type ImageProvider, type ProviderClientOptions, type TaskHandle } from '@pictor/core';
+import { PictorError, formatSize, invalidResponse, taskFailed, type ImageProvider, type ProviderClientOptions, type TaskHandle } from '@pictor/core';
 import {
   createHttpClient,
   createProvider,
   isoFromEpochSeconds,
   parseFactoryOptions,
+  parseWireBody,
   providerClientOptionsSchema,
   readEnv,
   type AdapterOutput,
@@ -31,17 +32,15 @@ export type ZaiRegion = keyof typeof ZAI_BASE_URLS;
  * The key defaults to ZAI_API_KEY; `baseURL` overrides the region's; `timeoutMs` defaults to 60 s
  * for submits and reads and 180 s for a sync generation.
  */
-export interface ZaiOptions extends ProviderClientOptions {
-  /** 'international' (api.z.ai, default) or 'mainland' (open.bigmodel.cn). */
-  readonly region?: ZaiRegion | undefined;
-}
+export type ZaiOptions = z.input<typeof zaiOptionsSchema>;
 
 /** `providerOptions.zai` */
 export const zaiProviderOptionsSchema = z
   .object({
     /**
      * Sent as request_id. Z.AI refuses a second request with the same id (code 1231), which makes a
-     * forced retry safe. Default: a fresh UUID per call, reused by its own retries.
+     * forced retry safe.
+     * @default a fresh UUID per call, reused by its own retries
      */
     requestId: z.string().min(6).max(64).optional(),
   })
@@ -53,11 +52,15 @@ const SYNC_TIMEOUT_MS = 180_000;
 
 /** createZai's options as a schema (also used for the `providers.zai` section of a client config). */
 export const zaiOptionsSchema = providerClientOptionsSchema.extend({
-  region: z.enum(['international', 'mainland'], { error: 'region must be one of: international, mainland' }).optional(),
+  /**
+   * 'international' (api.z.ai) or 'mainland' (open.bigmodel.cn).
+   * @default 'international'
+   */
+  region: z.enum(Object.keys(ZAI_BASE_URLS) as [ZaiRegion, ...ZaiRegion[]], { error: 'region must be one of: international, mainland' }).optional(),
 });
 
 export function createZai(input: ZaiOptions = {}): ImageProvider {
-  const options = parseFactoryOptions(zaiOptionsSchema, input, 'zai') as ZaiOptions;
+  const options = parseFactoryOptions(zaiOptionsSchema, input, 'zai');
   const region = options.region ?? 'international';
   const baseURL = options.baseURL ?? ZAI_BASE_URLS[region];
   const apiKey = options.apiKey ?? readEnv('ZAI_API_KEY');
@@ -75,25 +78,7 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
   });
   // A sync glm-image call holds the connection for the whole generation (~20 s, more under load).
   const syncTimeoutMs = options.timeoutMs ?? SYNC_TIMEOUT_MS;
-  // One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
-  const requestIds = new WeakMap<object, string>();
-
-  const body = (request: PreparedRequest<ZaiProviderOptions>): ZaiRequestBody => {
-    let requestId = request.providerOptions.requestId ?? requestIds.get(request);
-    if (!requestId) {
-      requestId = globalThis.crypto.randomUUID();
-      requestIds.set(request, requestId);
-    }
-    return {
-      model: request.model,
-      prompt: request.prompt,
-      size: `${request.size.width}x${request.size.height}`,
-      quality: request.quality,
-      ...(request.userId !== undefined ? { user_id: request.userId } : {}),
-      ...(request.watermark !== undefined ? { watermark_enabled: request.watermark } : {}),
-      request_id: requestId,
-    };
-  };
+  const body = requestBodyBuilder();
 
   const adapter: ProviderAdapter<ZaiProviderOptions> = {
     id: 'zai',
@@ -119,13 +104,10 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
       if (parsed.task_status?.toUpperCase() === 'FAIL') {
         // Refused at submission: no task to poll, nothing was generated.
         const { code, message } = readZaiError(response.data);
-        throw new PictorError({
-          kind: 'task_failed',
+        throw taskFailed(`Z.AI refused the task at submission${message ? `: ${message}` : ''}`, {
           provider: 'zai',
           providerCode: code,
-          retryable: false,
           submitOutcome: 'not_created',
-          message: `Z.AI refused the task at submission${message ? `: ${message}` : ''}`,
         });
       }
       return { taskId: parsed.id, requestId: parsed.request_id ?? response.requestId, raw: response.data };
@@ -134,38 +116,7 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
     async readStatus(handle: TaskHandle, { signal }): Promise<AdapterStatus> {
       const response = await http.get(`async-result/${encodeURIComponent(handle.taskId)}`, { signal });
       const parsed = parse(AsyncResultResponse, response.data, 'async-result');
-      const status = parsed.task_status.toUpperCase();
-      if (status === 'PROCESSING') return { state: 'running', raw: response.data };
-      if (status === 'SUCCESS') {
-        return {
-          state: 'succeeded',
-          output: { images: toImages(parsed.image_result), requestId: parsed.request_id ?? handle.requestId, raw: response.data },
-          raw: response.data,
-        };
-      }
-      if (status === 'FAIL') {
-        const { code, message } = readZaiError(response.data);
-        const reason = message ?? (typeof parsed.error === 'string' ? parsed.error : undefined);
-        return {
-          state: 'failed',
-          error: new PictorError({
-            kind: code === '1301' ? 'content_filtered' : 'task_failed',
-            provider: 'zai',
-            providerCode: code,
-            requestId: parsed.request_id,
-            retryable: false,
-            message: `Z.AI task ${handle.taskId} failed${reason ? `: ${reason}` : ' (Z.AI gave no reason)'}`,
-            details: { body: response.data },
-          }),
-          raw: response.data,
-        };
-      }
-      throw new PictorError({
-        kind: 'invalid_response',
-        provider: 'zai',
-        retryable: false,
-        message: `Z.AI returned an unknown task_status "${parsed.task_status}" for task ${handle.taskId} (expected PROCESSING, SUCCESS or FAIL)`,
-      });
+      return toAdapterStatus(parsed, response.data, handle);
     },
   };
 
@@ -179,6 +130,59 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
   });
 }
 
+/** One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231). */
+function requestBodyBuilder(): (request: PreparedRequest<ZaiProviderOptions>) => ZaiRequestBody {
+  const requestIds = new WeakMap<object, string>();
+  return (request) => {
+    let requestId = request.providerOptions.requestId ?? requestIds.get(request);
+    if (!requestId) {
+      requestId = globalThis.crypto.randomUUID();
+      requestIds.set(request, requestId);
+    }
+    return {
+      model: request.model,
+      prompt: request.prompt,
+      size: formatSize(request.size),
+      quality: request.quality,
+      ...(request.userId !== undefined ? { user_id: request.userId } : {}),
+      ...(request.watermark !== undefined ? { watermark_enabled: request.watermark } : {}),
+      request_id: requestId,
+    };
+  };
+}
+
+/** An async-result body to an AdapterStatus; an unknown task_status is an error, never a silent hang. */
+function toAdapterStatus(parsed: z.output<typeof AsyncResultResponse>, raw: unknown, handle: TaskHandle): AdapterStatus {
+  const status = parsed.task_status.toUpperCase();
+  if (status === 'PROCESSING') return { state: 'running', raw };
+  if (status === 'SUCCESS') {
+    return {
+      state: 'succeeded',
+      output: { images: toImages(parsed.image_result), requestId: parsed.request_id ?? handle.requestId, raw },
+      raw,
+    };
+  }
+  if (status === 'FAIL') {
+    const { code, message } = readZaiError(raw);
+    const reason = message ?? (typeof parsed.error === 'string' ? parsed.error : undefined);
+    return {
+      state: 'failed',
+      error: new PictorError({
+        kind: code === '1301' ? 'content_filtered' : 'task_failed',
+        provider: 'zai',
+        providerCode: code,
+        requestId: parsed.request_id,
+        message: `Z.AI task ${handle.taskId} failed${reason ? `: ${reason}` : ' (Z.AI gave no reason)'}`,
+        details: { body: raw },
+      }),
+      raw,
+    };
+  }
+  throw invalidResponse(`Z.AI returned an unknown task_status "${parsed.task_status}" for task ${handle.taskId} (expected PROCESSING, SUCCESS or FAIL)`, {
+    provider: 'zai',
+  });
+}
+
 function toImages(entries: readonly { url?: string | undefined; b64_json?: string | undefined }[] | undefined) {
   return (entries ?? []).flatMap((entry) => {
     if (entry.url) return [{ url: entry.url }];
@@ -187,17 +191,7 @@ function toImages(entries: readonly { url?: string | undefined; b64_json?: strin
   });
 }
 
-function parse<T>(schema: z.ZodType<T>, data: unknown, endpoint: string, submitOutcome?: 'unknown'): T {
-  const parsed = schema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw new PictorError({
-    kind: 'invalid_response',
-    provider: 'zai',
-    retryable: false,
-    // A 200 to a submit that we can't read may still have created a task.
-    submitOutcome,
-    message: `Z.AI ${endpoint} returned an unexpected body (${issues})`,
-    details: { body: data },
-  });
+/** Reads a Z.AI body; a 200 to a submit that we can't read may still have created a task ('unknown'). */
+function parse<S extends z.ZodType>(schema: S, data: unknown, endpoint: string, submitOutcome?: 'unknown'): z.output<S> {
+  return parseWireBody(schema, data, { provider: 'zai', submitOutcome, describe: (issues) => `Z.AI ${endpoint} returned an unexpected body (${issues})` });
 }

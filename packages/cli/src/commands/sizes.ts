@@ -1,5 +1,5 @@
 /** `pictor sizes <model> [WxH]`: a model's size rule, or whether a size is valid and the nearest valid ones. */
-import { PictorError, formatSize, nearestValidSizes, parseSize, toPictorError, validateSize, describeRule } from 'pictor';
+import { formatSize, nearestValidSizes, parseSize, toPictorError, validateSize, describeRule, invalidRequest } from 'pictor';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { UsageError } from '../io.ts';
 import type { Command } from './command.ts';
@@ -15,7 +15,7 @@ export const sizes: Command = {
     const [name, size] = positionals;
     if (!name) throw new UsageError('sizes: a model is required, e.g. pictor sizes glm-image 1000x1000');
     const spec = builtInModels().find(({ model, spec }) => model === name || spec.id === name)?.spec;
-    if (!spec) throw new PictorError({ kind: 'invalid_request', retryable: false, message: `unknown model "${name}"` });
+    if (!spec) throw invalidRequest(`unknown model "${name}"`);
     if (size === undefined) {
       io.stdout.write(values.json ? `${JSON.stringify(spec.sizes, null, 2)}\n` : `${spec.id}: ${describeRule(spec.sizes)}; default ${spec.sizes.default}\n`);
       return 0;
