@@ -115,7 +115,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'failover-on-unknown-outcome',
     file: 'packages/core/src/failover.ts',
-    find: "if (error.submitOutcome === 'unknown' && !policy.failoverOnUnknownOutcome) return false;",
+    find: "if (error.submitOutcome === 'unknown' && !router.policy.failoverOnUnknownOutcome) return false;",
     replace: '',
     projects: ['pictor'],
     tests: ['test/failover.test.ts'],
@@ -131,7 +131,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'failover-on-any-kind',
     file: 'packages/core/src/failover.ts',
-    find: 'if (!failoverOn.has(error.kind)) return false;',
+    find: 'if (!router.failoverOn.has(error.kind)) return false;',
     replace: '',
     projects: ['pictor'],
     tests: ['test/failover.test.ts'],
@@ -147,9 +147,9 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   {
     name: 'zai-ids-through-number',
-    file: 'packages/zai/src/wire.ts',
-    find: 'const StringLike = z.union([z.string(), z.number()]).transform((v) => String(v));',
-    replace: 'const StringLike = z.union([z.string(), z.number()]).transform((v) => String(Number(v)));',
+    file: 'packages/core/src/wire.ts',
+    find: 'export const StringLike = z.union([z.string(), z.number()]).transform((v) => String(v));',
+    replace: 'export const StringLike = z.union([z.string(), z.number()]).transform((v) => String(Number(v)));',
     projects: ['zai'],
     tests: ['test/zai.test.ts', 'test/observed.test.ts'],
   },
