@@ -1,0 +1,95 @@
+/**
+ * Sending a prepared request: a sync generation (the handle then carries its result) or an
+ * async submit (the handle carries the task id to poll). Each with the submit stage's retries.
+ */
+import { PictorError } from './errors.ts';
+import { emit } from './events.ts';
+import type { PreparedRequest } from './prepare.ts';
+import { missing, retryPolicy, type ProviderContext } from './provider-context.ts';
+import { buildResult } from './provider-result.ts';
+import { withRetry, type RetryContext } from './retry.ts';
+import { nowIso } from './time.ts';
+import type { CallOptions, TaskHandle } from './types.ts';
+
+export interface Submitted {
+  readonly handle: TaskHandle;
+  readonly attempts: number;
+}
+
+export async function submitPrepared<ProviderOptions>(
+  context: ProviderContext<ProviderOptions>,
+  prepared: PreparedRequest<ProviderOptions>,
+  options: CallOptions | undefined,
+): Promise<Submitted> {
+  const retry: RetryContext = {
+    stage: 'submit',
+    provider: context.id,
+    model: prepared.model,
+    policy: retryPolicy(context, 'submit', options),
+    signal: options?.signal,
+    onEvent: options?.onEvent,
+  };
+  const submitted =
+    prepared.mode === 'sync' ? await generateSync(context, prepared, options, retry) : await submitAsync(context, prepared, options, retry);
+  if (options?.onEvent) emit(options.onEvent, { type: 'submitted', provider: context.id, model: prepared.model, handle: submitted.handle });
+  return submitted;
+}
+
+/** The handle's fields every mode shares, in the order a serialised handle has always had them. */
+function handleBase(context: ProviderContext<any>, prepared: PreparedRequest<any>, options: CallOptions | undefined) {
+  return {
+    version: 1 as const,
+    provider: context.id,
+    model: prepared.model,
+    mode: prepared.mode,
+    submittedAt: nowIso(),
+    size: prepared.size,
+    quality: prepared.quality,
+    n: prepared.n,
+    ...(prepared.warnings.length > 0 ? { warnings: prepared.warnings } : {}),
+    ...(options?.traceparent ? { traceparent: options.traceparent } : {}),
+  };
+}
+
+async function generateSync<ProviderOptions>(
+  context: ProviderContext<ProviderOptions>,
+  prepared: PreparedRequest<ProviderOptions>,
+  options: CallOptions | undefined,
+  retry: RetryContext,
+): Promise<Submitted> {
+  const base = handleBase(context, prepared, options);
+  const generate = context.adapter.generateSync;
+  if (!generate) throw missing(context, 'generateSync', prepared.model);
+  const signal = options?.signal;
+  const outcome = await withRetry((attempt) => generate(prepared, { signal, attempt }), retry);
+  const attempts = outcome.attempts;
+  const taskId = outcome.value.requestId ?? `sync-${globalThis.crypto.randomUUID()}`;
+  const provisional: TaskHandle = { ...base, taskId, requestId: outcome.value.requestId };
+  const result = buildResult(context, provisional, prepared.spec, outcome.value, { statusRequests: 0, attempts });
+  return { handle: { ...provisional, result }, attempts };
+}
+
+async function submitAsync<ProviderOptions>(
+  context: ProviderContext<ProviderOptions>,
+  prepared: PreparedRequest<ProviderOptions>,
+  options: CallOptions | undefined,
+  retry: RetryContext,
+): Promise<Submitted> {
+  const id = context.id;
+  const base = handleBase(context, prepared, options);
+  const submit = context.adapter.submitAsync;
+  if (!submit) throw missing(context, 'submitAsync', prepared.model);
+  const signal = options?.signal;
+  const outcome = await withRetry((attempt) => submit(prepared, { signal, attempt }), retry);
+  if (!outcome.value.taskId) {
+    // Accepted, but with nothing to poll: the task may exist, so this is not a safe retry.
+    throw new PictorError({
+      kind: 'invalid_response',
+      provider: id,
+      retryable: false,
+      submitOutcome: 'unknown',
+      message: `${id} accepted the submit but returned an empty task id; the task may exist: check the provider console`,
+    });
+  }
+  return { handle: { ...base, taskId: outcome.value.taskId, requestId: outcome.value.requestId }, attempts: outcome.attempts };
+}
