@@ -35,20 +35,35 @@ export async function submitPrepared<ProviderOptions>(
   return submitted;
 }
 
-/** The handle's fields every mode shares, in the order a serialised handle has always had them. */
-function handleBase(context: ProviderContext<any>, prepared: PreparedRequest<any>, options: CallOptions | undefined) {
-  return {
-    version: 1 as const,
+type HandleDraft = { -readonly [K in keyof TaskHandle]: TaskHandle[K] };
+
+/**
+ * A new handle, its fields in the order a serialised handle has always had them. Built as one
+ * object filled in place rather than spread three times (base, task id, result) on every call.
+ */
+function newHandle(
+  context: ProviderContext<any>,
+  prepared: PreparedRequest<any>,
+  options: CallOptions | undefined,
+  submittedAt: string,
+  taskId: string,
+  requestId: string | undefined,
+): HandleDraft {
+  const handle = {
+    version: 1,
     provider: context.id,
     model: prepared.model,
     mode: prepared.mode,
-    submittedAt: nowIso(),
+    submittedAt,
     size: prepared.size,
     quality: prepared.quality,
     n: prepared.n,
-    ...(prepared.warnings.length > 0 ? { warnings: prepared.warnings } : {}),
-    ...(options?.traceparent ? { traceparent: options.traceparent } : {}),
-  };
+  } as HandleDraft;
+  if (prepared.warnings.length > 0) handle.warnings = prepared.warnings;
+  if (options?.traceparent) handle.traceparent = options.traceparent;
+  handle.taskId = taskId;
+  handle.requestId = requestId;
+  return handle;
 }
 
 async function generateSync<ProviderOptions>(
@@ -57,16 +72,16 @@ async function generateSync<ProviderOptions>(
   options: CallOptions | undefined,
   retry: RetryContext,
 ): Promise<Submitted> {
-  const base = handleBase(context, prepared, options);
+  const submittedAt = nowIso();
   const generate = context.adapter.generateSync;
   if (!generate) throw missing(context, 'generateSync', prepared.model);
   const signal = options?.signal;
   const outcome = await withRetry((attempt) => generate(prepared, { signal, attempt }), retry);
   const attempts = outcome.attempts;
   const taskId = outcome.value.requestId ?? `sync-${globalThis.crypto.randomUUID()}`;
-  const provisional: TaskHandle = { ...base, taskId, requestId: outcome.value.requestId };
-  const result = buildResult(context, provisional, prepared.spec, outcome.value, { statusRequests: 0, attempts });
-  return { handle: { ...provisional, result }, attempts };
+  const handle = newHandle(context, prepared, options, submittedAt, taskId, outcome.value.requestId);
+  handle.result = buildResult(context, handle, prepared.spec, outcome.value, { statusRequests: 0, attempts });
+  return { handle, attempts };
 }
 
 async function submitAsync<ProviderOptions>(
@@ -76,7 +91,7 @@ async function submitAsync<ProviderOptions>(
   retry: RetryContext,
 ): Promise<Submitted> {
   const id = context.id;
-  const base = handleBase(context, prepared, options);
+  const submittedAt = nowIso();
   const submit = context.adapter.submitAsync;
   if (!submit) throw missing(context, 'submitAsync', prepared.model);
   const signal = options?.signal;
@@ -91,5 +106,6 @@ async function submitAsync<ProviderOptions>(
       message: `${id} accepted the submit but returned an empty task id; the task may exist: check the provider console`,
     });
   }
-  return { handle: { ...base, taskId: outcome.value.taskId, requestId: outcome.value.requestId }, attempts: outcome.attempts };
+  const handle = newHandle(context, prepared, options, submittedAt, outcome.value.taskId, outcome.value.requestId);
+  return { handle, attempts: outcome.attempts };
 }

@@ -179,12 +179,14 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
   });
 }
 
+/** The entries that hold an image (a loop, not flatMap: this runs on every generation). */
 function toImages(entries: readonly { url?: string | undefined; b64_json?: string | undefined }[] | undefined) {
-  return (entries ?? []).flatMap((entry) => {
-    if (entry.url) return [{ url: entry.url }];
-    if (entry.b64_json) return [{ url: `data:image/png;base64,${entry.b64_json}`, mediaType: 'image/png' }];
-    return [];
-  });
+  const images: { url: string; mediaType?: string }[] = [];
+  for (const entry of entries ?? []) {
+    if (entry.url) images.push({ url: entry.url });
+    else if (entry.b64_json) images.push({ url: `data:image/png;base64,${entry.b64_json}`, mediaType: 'image/png' });
+  }
+  return images;
 }
 
 function parse<T>(schema: z.ZodType<T>, data: unknown, endpoint: string, submitOutcome?: 'unknown'): T {
