@@ -51,6 +51,14 @@ export type ZaiProviderOptions = z.infer<typeof zaiProviderOptionsSchema>;
 
 const SYNC_TIMEOUT_MS = 180_000;
 
+/**
+ * One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
+ * Kept on the call's prepared request under a symbol (core builds one per call and passes the same
+ * object to every attempt): a WeakMap entry per call cost about 1 µs and GC work (bench/hot-path).
+ */
+const REQUEST_ID = Symbol('zai request_id');
+type CallState = { [REQUEST_ID]?: string };
+
 /** createZai's options as a schema (also used for the `providers.zai` section of a client config). */
 export const zaiOptionsSchema = providerClientOptionsSchema.extend({
   region: z.enum(['international', 'mainland'], { error: 'region must be one of: international, mainland' }).optional(),
@@ -75,14 +83,12 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
   });
   // A sync glm-image call holds the connection for the whole generation (~20 s, more under load).
   const syncTimeoutMs = options.timeoutMs ?? SYNC_TIMEOUT_MS;
-  // One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
-  const requestIds = new WeakMap<object, string>();
-
   const body = (request: PreparedRequest<ZaiProviderOptions>): ZaiRequestBody => {
-    let requestId = request.providerOptions.requestId ?? requestIds.get(request);
+    const call = request as CallState;
+    let requestId = request.providerOptions.requestId ?? call[REQUEST_ID];
     if (!requestId) {
       requestId = globalThis.crypto.randomUUID();
-      requestIds.set(request, requestId);
+      call[REQUEST_ID] = requestId;
     }
     return {
       model: request.model,
