@@ -16,7 +16,7 @@ export interface Submitted {
   readonly attempts: number;
 }
 
-export async function submitPrepared<ProviderOptions>(
+export function submitPrepared<ProviderOptions>(
   context: ProviderContext<ProviderOptions>,
   prepared: PreparedRequest<ProviderOptions>,
   options: CallOptions | undefined,
@@ -29,10 +29,14 @@ export async function submitPrepared<ProviderOptions>(
     signal: options?.signal,
     onEvent: options?.onEvent,
   };
-  const submitted =
-    prepared.mode === 'sync' ? await generateSync(context, prepared, options, retry) : await submitAsync(context, prepared, options, retry);
-  if (options?.onEvent) emit(options.onEvent, { type: 'submitted', provider: context.id, model: prepared.model, handle: submitted.handle });
-  return submitted;
+  // Not async itself: the mode's own async function is the only frame a pending call holds.
+  return prepared.mode === 'sync' ? generateSync(context, prepared, options, retry) : submitAsync(context, prepared, options, retry);
+}
+
+/** Emits 'submitted' (when someone listens) and returns the submit's outcome. */
+function submitted(context: ProviderContext<any>, options: CallOptions | undefined, handle: TaskHandle, attempts: number): Submitted {
+  if (options?.onEvent) emit(options.onEvent, { type: 'submitted', provider: context.id, model: handle.model, handle });
+  return { handle, attempts };
 }
 
 type HandleDraft = { -readonly [K in keyof TaskHandle]: TaskHandle[K] };
@@ -81,7 +85,7 @@ async function generateSync<ProviderOptions>(
   const taskId = outcome.value.requestId ?? `sync-${globalThis.crypto.randomUUID()}`;
   const handle = newHandle(context, prepared, options, submittedAt, taskId, outcome.value.requestId);
   handle.result = buildResult(context, handle, prepared.spec, outcome.value, { statusRequests: 0, attempts });
-  return { handle, attempts };
+  return submitted(context, options, handle, attempts);
 }
 
 async function submitAsync<ProviderOptions>(
@@ -107,5 +111,5 @@ async function submitAsync<ProviderOptions>(
     });
   }
   const handle = newHandle(context, prepared, options, submittedAt, outcome.value.taskId, outcome.value.requestId);
-  return { handle, attempts: outcome.attempts };
+  return submitted(context, options, handle, outcome.attempts);
 }
