@@ -68,7 +68,7 @@ export async function measureHotPath(count: number): Promise<{ pictorUs: number;
   let bareUs = Infinity;
   let kyUs = Infinity;
   const kyCall = await kyOnly();
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 5; round++) {
     bareUs = Math.min(bareUs, await cpuPerCall(count, bare));
     kyUs = Math.min(kyUs, await cpuPerCall(count, kyCall));
     pictorUs = Math.min(pictorUs, await cpuPerCall(count, generate));
