@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { runFailover } from './failover.ts';
 import { runFootprint } from './footprint.ts';
+import { runHotPath } from './hot-path.ts';
 import { runJson } from './json.ts';
 import type { Row } from './lib.ts';
 import { runOtel } from './otel.ts';
@@ -32,6 +33,7 @@ const section = async (name: string, run: () => Promise<Row[]> | Row[]) => {
 let tradeoff: string[] = [];
 await section('overhead', () => runOverhead(quick));
 await section('overhead-ai-sdk', () => runOverheadAiSdk(quick));
+await section('hot-path', () => runHotPath(quick));
 await section('polling', async () => {
   const result = await runPolling(quick);
   tradeoff = result.tradeoff;

@@ -9,16 +9,34 @@
  */
 
 /**
- * A bare run of 16+ digits after a structural character: the only way a JSON text can hold an
- * integer JSON.parse might round. Digits inside strings may match too (the scan then runs and
- * changes nothing); a miss is impossible, since a bare number always follows `[`, `:`, `,` or
- * the start. Every real Z.AI body carries 19-digit ids as *strings*, which this skips.
+ * JSON.parse first: a value can only have been rounded if it came out as a number beyond
+ * Number.MAX_SAFE_INTEGER, and a walk of the parsed value finds that without scanning the text
+ * (a b64 image body is megabytes of string and a handful of values). Only then is the text
+ * parsed again with those integers quoted, which gives exactly what quoting first would have.
  */
-const BARE_LONG_DIGITS = /(?:^|[[:,])\s*-?\d{16}/;
-
 export function parseJsonLossless(text: string): unknown {
-  return JSON.parse(BARE_LONG_DIGITS.test(text) ? quoteUnsafeIntegers(text) : text);
+  const value: unknown = JSON.parse(text);
+  return holdsUnsafeNumber(value) ? JSON.parse(quoteUnsafeIntegers(text)) : value;
 }
+
+/** True when a parsed JSON value holds a number beyond the safe integers, at any depth (no recursion: the input may nest deeply). */
+function holdsUnsafeNumber(root: unknown): boolean {
+  if (typeof root === 'number') return unsafe(root);
+  if (typeof root !== 'object' || root === null) return false;
+  const pending: object[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop() as object;
+    const values: unknown[] = Array.isArray(node) ? node : Object.values(node);
+    for (const child of values) {
+      if (typeof child === 'number') {
+        if (unsafe(child)) return true;
+      } else if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+  return false;
+}
+
+const unsafe = (n: number) => n > Number.MAX_SAFE_INTEGER || n < -Number.MAX_SAFE_INTEGER;
 
 const QUOTE = 34;
 const BACKSLASH = 92;

@@ -51,13 +51,14 @@ export function createKyTransport(options: TransportOptions): Transport {
     });
     return instance;
   };
-  return async (path, request) => {
-    const ky = instance ?? (await create());
+  const send = (ky: KyInstance, path: string, request: TransportRequest): Promise<Response> => {
     const kyOptions: Options & { [BODY]?: string } = { method: request.method, timeout: request.timeoutMs };
     if (request.signal) kyOptions.signal = request.signal;
     if (request.body !== undefined) kyOptions[BODY] = request.body;
     return ky(path, kyOptions);
   };
+  // Once ky is loaded, ky's own promise is returned as is (no async wrapper adopting it).
+  return (path, request) => (instance ? send(instance, path, request) : create().then((ky) => send(ky, path, request)));
 }
 
 /**

@@ -50,6 +50,14 @@ export type ZaiProviderOptions = z.infer<typeof zaiProviderOptionsSchema>;
 
 const SYNC_TIMEOUT_MS = 180_000;
 
+/**
+ * One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
+ * Kept on the call's prepared request under a symbol (core builds one per call and passes the same
+ * object to every attempt): a WeakMap entry per call cost about 1 µs and GC work (bench/hot-path).
+ */
+const REQUEST_ID = Symbol('zai request_id');
+type CallState = { [REQUEST_ID]?: string };
+
 /** createZai's options as a schema (also used for the `providers.zai` section of a client config). */
 export const zaiOptionsSchema = providerClientOptionsSchema.extend({
   /**
@@ -130,14 +138,17 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
   });
 }
 
-/** One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231). */
+/**
+ * One request_id per logical call, reused by its retries: Z.AI then refuses a duplicate (1231).
+ * Kept on the call's prepared request under a symbol (cheaper than a side WeakMap on every call).
+ */
 function requestBodyBuilder(): (request: PreparedRequest<ZaiProviderOptions>) => ZaiRequestBody {
-  const requestIds = new WeakMap<object, string>();
   return (request) => {
-    let requestId = request.providerOptions.requestId ?? requestIds.get(request);
+    const call = request as CallState;
+    let requestId = request.providerOptions.requestId ?? call[REQUEST_ID];
     if (!requestId) {
       requestId = globalThis.crypto.randomUUID();
-      requestIds.set(request, requestId);
+      call[REQUEST_ID] = requestId;
     }
     return {
       model: request.model,
@@ -183,12 +194,14 @@ function toAdapterStatus(parsed: z.output<typeof AsyncResultResponse>, raw: unkn
   });
 }
 
+/** The entries that hold an image (a loop, not flatMap: this runs on every generation). */
 function toImages(entries: readonly { url?: string | undefined; b64_json?: string | undefined }[] | undefined) {
-  return (entries ?? []).flatMap((entry) => {
-    if (entry.url) return [{ url: entry.url }];
-    if (entry.b64_json) return [{ url: `data:image/png;base64,${entry.b64_json}`, mediaType: 'image/png' }];
-    return [];
-  });
+  const images: { url: string; mediaType?: string }[] = [];
+  for (const entry of entries ?? []) {
+    if (entry.url) images.push({ url: entry.url });
+    else if (entry.b64_json) images.push({ url: `data:image/png;base64,${entry.b64_json}`, mediaType: 'image/png' });
+  }
+  return images;
 }
 
 /** Reads a Z.AI body; a 200 to a submit that we can't read may still have created a task ('unknown'). */

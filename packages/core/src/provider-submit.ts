@@ -1,0 +1,112 @@
+/**
+ * Sending a prepared request: a sync generation (the handle then carries its result) or an
+ * async submit (the handle carries the task id to poll). Each with the submit stage's retries.
+ */
+import { invalidResponse } from './errors.ts';
+import { emit } from './events.ts';
+import type { PreparedRequest } from './prepare.ts';
+import { missing, retryPolicy, type ProviderContext } from './provider-context.ts';
+import { buildResult } from './provider-result.ts';
+import { withRetry, type RetryContext } from './retry.ts';
+import { nowIso } from './time.ts';
+import type { CallOptions, TaskHandle } from './types.ts';
+
+export interface Submitted {
+  readonly handle: TaskHandle;
+  readonly attempts: number;
+}
+
+export function submitPrepared<ProviderOptions>(
+  context: ProviderContext<ProviderOptions>,
+  prepared: PreparedRequest<ProviderOptions>,
+  options: CallOptions | undefined,
+): Promise<Submitted> {
+  const retry: RetryContext = {
+    stage: 'submit',
+    provider: context.id,
+    model: prepared.model,
+    policy: retryPolicy(context, 'submit', options),
+    signal: options?.signal,
+    onEvent: options?.onEvent,
+  };
+  // Not async itself: the mode's own async function is the only frame a pending call holds.
+  return prepared.mode === 'sync' ? generateSync(context, prepared, options, retry) : submitAsync(context, prepared, options, retry);
+}
+
+/** Emits 'submitted' (when someone listens) and returns the submit's outcome. */
+function submitted(context: ProviderContext<any>, options: CallOptions | undefined, handle: TaskHandle, attempts: number): Submitted {
+  if (options?.onEvent) emit(options.onEvent, { type: 'submitted', provider: context.id, model: handle.model, handle });
+  return { handle, attempts };
+}
+
+type HandleDraft = { -readonly [K in keyof TaskHandle]: TaskHandle[K] };
+
+/**
+ * A new handle, its fields in the order a serialised handle has always had them. Built as one
+ * object filled in place rather than spread three times (base, task id, result) on every call.
+ */
+function newHandle(
+  context: ProviderContext<any>,
+  prepared: PreparedRequest<any>,
+  options: CallOptions | undefined,
+  submittedAt: string,
+  taskId: string,
+  requestId: string | undefined,
+): HandleDraft {
+  const handle = {
+    version: 1,
+    provider: context.id,
+    model: prepared.model,
+    mode: prepared.mode,
+    submittedAt,
+    size: prepared.size,
+    quality: prepared.quality,
+    n: prepared.n,
+  } as HandleDraft;
+  if (prepared.warnings.length > 0) handle.warnings = prepared.warnings;
+  if (options?.traceparent) handle.traceparent = options.traceparent;
+  handle.taskId = taskId;
+  handle.requestId = requestId;
+  return handle;
+}
+
+async function generateSync<ProviderOptions>(
+  context: ProviderContext<ProviderOptions>,
+  prepared: PreparedRequest<ProviderOptions>,
+  options: CallOptions | undefined,
+  retry: RetryContext,
+): Promise<Submitted> {
+  const submittedAt = nowIso();
+  const generate = context.adapter.generateSync;
+  if (!generate) throw missing(context, 'generateSync', prepared.model);
+  const signal = options?.signal;
+  const outcome = await withRetry((attempt) => generate(prepared, { signal, attempt }), retry);
+  const attempts = outcome.attempts;
+  const taskId = outcome.value.requestId ?? `sync-${globalThis.crypto.randomUUID()}`;
+  const handle = newHandle(context, prepared, options, submittedAt, taskId, outcome.value.requestId);
+  handle.result = buildResult(context, handle, prepared.spec, outcome.value, { statusRequests: 0, attempts });
+  return submitted(context, options, handle, attempts);
+}
+
+async function submitAsync<ProviderOptions>(
+  context: ProviderContext<ProviderOptions>,
+  prepared: PreparedRequest<ProviderOptions>,
+  options: CallOptions | undefined,
+  retry: RetryContext,
+): Promise<Submitted> {
+  const id = context.id;
+  const submittedAt = nowIso();
+  const submit = context.adapter.submitAsync;
+  if (!submit) throw missing(context, 'submitAsync', prepared.model);
+  const signal = options?.signal;
+  const outcome = await withRetry((attempt) => submit(prepared, { signal, attempt }), retry);
+  if (!outcome.value.taskId) {
+    // Accepted, but with nothing to poll: the task may exist, so this is not a safe retry.
+    throw invalidResponse(`${id} accepted the submit but returned an empty task id; the task may exist: check the provider console`, {
+      provider: id,
+      submitOutcome: 'unknown',
+    });
+  }
+  const handle = newHandle(context, prepared, options, submittedAt, outcome.value.taskId, outcome.value.requestId);
+  return submitted(context, options, handle, outcome.attempts);
+}
