@@ -107,7 +107,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'zai-request-id-not-reused',
     file: 'packages/zai/src/zai.ts',
-    find: 'requestIds.set(request, requestId);',
+    find: 'call[REQUEST_ID] = requestId;',
     replace: '',
     projects: ['zai'],
     tests: ['test/zai.test.ts'],
@@ -140,8 +140,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'json-big-integers-rounded',
     file: 'packages/core/src/json.ts',
-    find: 'return JSON.parse(BARE_LONG_DIGITS.test(text) ? quoteUnsafeIntegers(text) : text);',
-    replace: 'return JSON.parse(text);',
+    find: 'return holdsUnsafeNumber(value) ? JSON.parse(quoteUnsafeIntegers(text)) : value;',
+    replace: 'return value;',
     projects: ['zai'],
     tests: ['test/zai.test.ts', 'test/observed.test.ts'],
   },
@@ -157,8 +157,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'poll-ignores-eta',
     file: 'packages/core/src/poll.ts',
-    find: 'delay = status.etaMs !== undefined && status.etaMs > 0 ? plan.fromEta(status.etaMs) : plan.next(reads);',
-    replace: 'delay = plan.next(reads);',
+    find: 'if (status.etaMs !== undefined && status.etaMs > 0) delay = plan.fromEta(status.etaMs);',
+    replace: 'if (false) delay = plan.fromEta(0);',
     projects: ['novita'],
     tests: ['test/e2e.test.ts'],
   },
@@ -240,7 +240,7 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   {
     name: 'handle-other-provider-accepted',
-    file: 'packages/core/src/provider.ts',
+    file: 'packages/core/src/provider-context.ts',
     find: 'if (handle.provider !== id) {',
     replace: 'if (false) {',
     projects: ['core'],
@@ -249,7 +249,7 @@ export const MUTATIONS: readonly Mutation[] = [
   // Results
   {
     name: 'empty-success-accepted',
-    file: 'packages/core/src/provider.ts',
+    file: 'packages/core/src/provider-result.ts',
     find: 'if (output.images.length === 0) {',
     replace: 'if (false) {',
     projects: ['testing'],
