@@ -164,8 +164,15 @@ describe('createImageQueue + createImageWorker', () => {
     await queue.enqueue({ prompt: 'later' }, { jobId: 'later', delay: 60_000 });
     const order: string[] = [];
     const worker = newWorker({ concurrency: 1 });
-    worker.worker.on('completed', (job) => void order.push(job.id as string));
+    // The worker's own 'completed' event, not only QueueEvents (which may report 'low' first under load).
+    const lowDone = new Promise<void>((resolve) =>
+      worker.worker.on('completed', (job) => {
+        order.push(job.id as string);
+        if (job.id === 'low') resolve();
+      }),
+    );
     await queue.waitForResult('low', { timeoutMs: 60_000 });
+    await lowDone;
     expect(order).toEqual(['high', 'low']);
     expect((await queue.getJob('later'))?.state).toBe('delayed');
   });
