@@ -28,7 +28,7 @@ export function fromSdkError(error: unknown, provider: string): PictorError {
         retryable: true,
         submitOutcome: notSent ? 'not_created' : 'unknown',
         message: `${provider}: ${error.message}`,
-        cause: error,
+        cause: plainCause(error),
       });
     }
     return new PictorError({
@@ -39,7 +39,7 @@ export function fromSdkError(error: unknown, provider: string): PictorError {
       submitOutcome: outcomeForStatus(status),
       retryAfterMs: parseRetryAfter(new Headers(error.responseHeaders ?? {})),
       message: `${provider} answered HTTP ${status}: ${error.message}`,
-      cause: error,
+      cause: plainCause(error),
     });
   }
   if (NoSuchModelError.isInstance(error) || InvalidArgumentError.isInstance(error) || UnsupportedFunctionalityError.isInstance(error)) {
@@ -48,4 +48,14 @@ export function fromSdkError(error: unknown, provider: string): PictorError {
   // A response the model could not read (schema mismatch, bad JSON): it may have done the work.
   const message = error instanceof Error ? error.message : String(error);
   return invalidResponse(`${provider}: ${message}`, { provider, submitOutcome: 'unknown', cause: error });
+}
+
+/**
+ * An APICallError carries the request body and headers it sent and the raw response body: kept as a
+ * cause, `console.log(error)` would print them (a key the upstream echoed included). Keep its name,
+ * message, status and code only.
+ */
+function plainCause(error: APICallError): Error {
+  const code = errorCode(error);
+  return Object.assign(new Error(error.message), { name: error.name, statusCode: error.statusCode, ...(code ? { code } : {}) });
 }

@@ -108,9 +108,11 @@ export class PictorImageModel implements ImageModelV4 {
     } catch (error) {
       const pictorError = toPictorError(error, result.provider);
       if (pictorError.kind === 'aborted') throw pictorError;
-      const urls = result.images.map((image) => image.url.slice(0, 200));
+      // Whole URLs in details (a signed URL cut short no longer works); shortened only in the message.
+      const urls = result.images.map((image) => image.url);
+      const shown = urls.map((url) => (url.length > 200 ? `${url.slice(0, 200)}…` : url));
       throw pictorError.with({
-        message: `${pictorError.message}. The images were generated and paid for (${urls.join(', ')}): fetch them from these URLs rather than generating again`,
+        message: `${pictorError.message}. The images were generated and paid for (${shown.join(', ')}): fetch them from error.details.urls rather than generating again`,
         retryable: false,
         details: { ...pictorError.details, urls },
       });

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 /**
  * fromAiSdk beyond the contract: what reaches the AI SDK model, what comes back
  * (warnings, media types, metadata), how its errors map, and an AI SDK model as
@@ -97,6 +98,14 @@ describe('fromAiSdk', () => {
     expect(fromSdkError(new NoSuchModelError({ modelId: 'x', modelType: 'imageModel' }), 'acme')).toMatchObject({ kind: 'invalid_request', retryable: false });
     expect(fromSdkError(new DOMException('stop', 'AbortError'), 'acme')).toMatchObject({ kind: 'aborted' });
     expect(fromSdkError(new TypeError('bad json'), 'acme')).toMatchObject({ kind: 'invalid_response', submitOutcome: 'unknown', retryable: false });
+  });
+
+  it('keeps no upstream request or response body in the cause (console.log would print them)', () => {
+    const secret = 'sk-proj-upstream-secret-123';
+    const upstream = new APICallError({ message: 'denied', url: 'u', requestBodyValues: { key: secret }, statusCode: 401, responseBody: `{"echo":"${secret}"}` });
+    const error = fromSdkError(upstream, 'acme');
+    expect(error.cause).toMatchObject({ name: 'AI_APICallError', message: 'denied', statusCode: 401 });
+    expect(inspect(error, { depth: 10 })).not.toContain(secret);
   });
 
   it('does not retry a submit whose outcome is unknown (HTTP 500 from the model)', async () => {

@@ -240,9 +240,17 @@ function allFailed(route: readonly RouteStep[], errors: readonly PictorError[]):
   const kinds = new Set(errors.map((e) => e.kind));
   const last = errors.at(-1) as PictorError;
   const soonest = Math.min(...errors.map((e) => e.retryAfterMs ?? Infinity));
+  // Nothing was created only if every candidate proved it; one unknown makes the whole route unknown,
+  // so no layer above (a queue retry, the AI SDK) submits again.
+  const submitOutcome = errors.some((e) => e.submitOutcome === 'unknown')
+    ? 'unknown'
+    : errors.every((e) => e.submitOutcome === 'not_created')
+      ? 'not_created'
+      : undefined;
   return new PictorError({
     kind: kinds.size === 1 ? last.kind : 'provider_unavailable',
     retryable: errors.some((e) => e.retryable),
+    submitOutcome,
     retryAfterMs: Number.isFinite(soonest) ? soonest : undefined,
     provider: 'failover',
     message: `All ${route.length} candidates failed: ${summary}`,

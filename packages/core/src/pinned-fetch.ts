@@ -43,9 +43,15 @@ export function createPinnedResolver(resolve: HostLookup): PinnedResolver {
     const url = new URL(input instanceof Request ? input.url : input);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<Response>((resolvePromise, reject) => {
-      const req = request(url, { method: 'GET', signal: init?.signal ?? undefined, lookup: connectLookup as never, headers: { accept: 'image/*', 'accept-encoding': 'identity' } }, (res) =>
-        resolvePromise(toResponse(res)),
-      );
+      const req = request(url, { method: 'GET', signal: init?.signal ?? undefined, lookup: connectLookup as never, headers: { accept: 'image/*', 'accept-encoding': 'identity' } }, (res) => {
+        // Whatever a hostile server answers must settle this promise, never throw in Node's callback.
+        try {
+          resolvePromise(toResponse(res));
+        } catch (error) {
+          res.destroy();
+          reject(error);
+        }
+      });
       req.on('error', reject);
       req.end();
     });
@@ -58,7 +64,8 @@ function toResponse(res: IncomingMessage): Response {
   const headers = new Headers();
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
   const status = res.statusCode ?? 502;
-  const noBody = status === 204 || status === 304 || (status >= 300 && status < 400);
+  // Null-body statuses (Fetch spec): a Response with a body and one of these throws.
+  const noBody = status === 101 || status === 103 || status === 204 || status === 205 || status === 304 || (status >= 300 && status < 400);
   if (noBody) res.resume();
   const body = noBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
   return new Response(body, { status: status < 200 || status > 599 ? 502 : status, statusText: res.statusMessage ?? '', headers });

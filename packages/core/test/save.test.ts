@@ -116,6 +116,19 @@ describe('saveResult with a hostile result', () => {
     await expect(saveImage(`${server.url}/jpeg`, join(dir, 'photo'), local)).resolves.toMatchObject({ path: join(dir, 'photo.jpg'), mediaType: 'image/jpeg' });
   });
 
+  it('a hostile 205 with a body is a PictorError, never an uncaught exception', async () => {
+    // 205 is a null-body status: a fetch Response built with a body for it throws.
+    const hostile = await startLocalServer((_req, res) => {
+      res.writeHead(205, { 'content-type': 'image/png', 'content-length': String(PNG.length) });
+      res.end(PNG);
+    });
+    try {
+      await failure(saveImage(`${hostile.url}/a.png`, join(dir, 'null-body.png'), local));
+    } finally {
+      await hostile.close();
+    }
+  });
+
   it('downloads through the node:dns policy by default', async () => {
     expect(await nodeLookup('localhost')).toEqual(expect.arrayContaining([expect.stringMatching(/^(127\.0\.0\.1|::1)$/)]));
     const error = await failure(saveImage(`${server.url}/a.png`, join(dir, 'refused')));

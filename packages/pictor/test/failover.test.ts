@@ -51,6 +51,21 @@ describe('failover matrix', () => {
     await expect(failover(candidates, { failoverOnUnknownOutcome: true }).generate(request, fast)).resolves.toMatchObject({ provider: 'secondary' });
   });
 
+  it('when every candidate fails, one unknown outcome makes the route unknown; all refused makes it not_created', async () => {
+    // Layers above (a queue retry, the AI SDK) may submit again only on a proven not_created.
+    let { primary, secondary } = mocks(
+      [{ on: 'submit', error: 'provider_unavailable', submitOutcome: 'unknown', times: 5 }],
+      [{ on: 'submit', error: 'provider_unavailable', submitOutcome: 'not_created', times: 5 }],
+    );
+    const candidates = () => [{ provider: primary, model: 'glm-image' }, { provider: secondary, model: 'glm-image' }];
+    await expect(failover(candidates(), { failoverOnUnknownOutcome: true }).generate(request, fast)).rejects.toMatchObject({ submitOutcome: 'unknown', retryable: true });
+    ({ primary, secondary } = mocks(
+      [{ on: 'submit', error: 'provider_unavailable', submitOutcome: 'not_created', times: 5 }],
+      [{ on: 'submit', error: 'provider_unavailable', submitOutcome: 'not_created', times: 5 }],
+    ));
+    await expect(failover(candidates()).generate(request, fast)).rejects.toMatchObject({ submitOutcome: 'not_created' });
+  });
+
   it('breaker: opens after N failures, skips while open, closes after a good probe', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { primary, secondary } = mocks([{ on: 'submit', error: 'provider_unavailable', times: 2 }]);

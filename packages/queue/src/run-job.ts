@@ -59,7 +59,8 @@ async function submitOnce(job: ImageJob, data: ImageJobData, context: RunJobCont
     const pictorError = toPictorError(error);
     // Provably nothing created (or a validation error before any request): the mark goes, so a
     // retry may submit. An aborted or ambiguous submit keeps it: the job then fails as unknown.
-    const nothingCreated = !pictorError.handle && pictorError.submitOutcome !== 'unknown' && pictorError.kind !== 'aborted';
+    const provedNothing = pictorError.submitOutcome === 'not_created' || (pictorError.submitOutcome === undefined && pictorError.kind === 'invalid_request');
+    const nothingCreated = !pictorError.handle && provedNothing && pictorError.kind !== 'aborted';
     const pauseMs = nothingCreated && context.breaker ? context.breaker.policy.pauseFor(pictorError) : 0;
     if (pauseMs > 0 && context.breaker) {
       // Back to wait without using an attempt; every worker holds off for pauseMs.

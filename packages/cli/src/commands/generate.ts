@@ -21,7 +21,8 @@ export const generate: Command = {
   --full                   with --json, print data: URLs whole (default: shortened)
   --no-wait                print the task handle as JSON and exit (resume with pictor wait)
   --poll preset            eager | balanced (default) | frugal: how often to read the status
-  --poll-first ms          wait ms before the first status read (default: 3/4 of the model's typical duration)
+  --poll-first ms          wait ms before the first status read, then a fixed cadence (default: the
+                           learned plan, from the durations of this model's earlier tasks)
   --timeout ms             give up waiting after ms (the handle is printed to resume)
   --progress               print status lines even when stderr is not a terminal`,
   options: {
