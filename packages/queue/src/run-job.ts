@@ -72,8 +72,29 @@ async function submitOnce(job: ImageJob, data: ImageJobData, context: RunJobCont
   }
   context.breaker?.policy.recordSuccess();
   // Before the first status read: from here on any worker can resume the task.
-  await job.updateData({ ...data, submit, handle });
+  await storeHandle(job, { ...data, submit, handle });
   return handle;
+}
+
+/**
+ * The task is accepted (and billed): its handle must reach Redis. A write that fails is tried again
+ * a few times; if Redis stays unreachable the job fails for good with the handle in its message, so
+ * the paid task can still be resumed with `wait` instead of being submitted again.
+ */
+async function storeHandle(job: ImageJob, data: ImageJobData & { handle: TaskHandle }): Promise<void> {
+  let lastError: unknown;
+  for (const delayMs of [0, 200, 1000, 3000]) {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    try {
+      return await job.updateData(data);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  const reason = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new UnrecoverableError(
+    `the task was accepted but its handle could not be stored (${reason}); resume it with wait(handle), do not submit again: ${JSON.stringify(data.handle)}`,
+  );
 }
 
 /** Records the failure in the job and returns the error for BullMQ (retryable or not). */
