@@ -56,7 +56,7 @@ describe('runImageJob when Redis fails after the submit', () => {
     await vi.runAllTimersAsync();
     const outcome = await run;
     expect(outcome).not.toBeInstanceOf(Error);
-    expect((outcome as { result: { images: unknown[] } }).result.images).toHaveLength(1);
+    expect((outcome as unknown as { result: { images: unknown[] } }).result.images).toHaveLength(1);
     expect(failures).toBe(2);
   });
 });
