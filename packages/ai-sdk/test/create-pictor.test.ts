@@ -9,7 +9,8 @@ import { PictorError, type PictorEvent } from '@pictor/core';
 import { startEmulator, type Emulator } from '@pictor/testing';
 import { generateImage } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPictor, pictorErrorOf, submitAttempts, type PictorProviderSettings } from '../src/index.ts';
+import { createPictor, pictorErrorOf, type PictorProviderSettings } from '../src/index.ts';
+import { submitAttempts } from '../src/to-sdk-error.ts';
 
 const KEY = 'test-key-not-real-0000';
 const FAST_POLL = { firstDelayMs: 0, intervalMs: 5, minIntervalMs: 5, maxIntervalMs: 20, maxEtaWaitMs: 20 };

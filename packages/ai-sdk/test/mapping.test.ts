@@ -3,7 +3,9 @@ import { APICallError } from '@ai-sdk/provider';
 import { PictorError, type TaskHandle } from '@pictor/core';
 import { RetryError } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { fromSdkWarning, isSafeForSdkRetry, pictorErrorOf, submitAttempts, toSdkError, toSdkWarning } from '../src/index.ts';
+import { pictorErrorOf } from '../src/index.ts';
+import { isSafeForSdkRetry, submitAttempts, toSdkError } from '../src/to-sdk-error.ts';
+import { fromSdkWarning, toSdkWarning } from '../src/warnings.ts';
 import { callHeaders, scopedFetch, withCallScope } from '../src/call-scope.ts';
 
 const refused = (extra: Partial<ConstructorParameters<typeof PictorError>[0]> = {}) =>

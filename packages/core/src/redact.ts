@@ -27,7 +27,8 @@ const MAX_CAUSE_DEPTH = 5;
 const KEY_PATTERNS: readonly RegExp[] = [
   /(authorization["']?\s*[:=]\s*["']?)(bearer\s+)?[^\s"',}]+/gi,
   /\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\b(sk|pk|key|api[_-]?key)[-_][A-Za-z0-9]{16,}\b/gi,
+  // Segments joined by - or _ too: sk-proj-…, sk-ant-api03-….
+  /\b(sk|pk|key|api[_-]?key)[-_][A-Za-z0-9][A-Za-z0-9_-]{15,}/gi,
   /\b[a-f0-9]{32}\.[A-Za-z0-9]{16,}\b/g,
   /([?&](api[_-]?key|key|token|access_token)=)[^&\s"']+/gi,
 ];

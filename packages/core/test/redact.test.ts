@@ -8,6 +8,8 @@ describe('redactSecrets (patterns, no registry)', () => {
     expect(redactSecrets('Authorization: Bearer abcdefghijklmnop')).not.toContain('abcdefghijklmnop');
     expect(redactSecrets('{"authorization":"Bearer zzzzzzzzzzzz"}')).not.toContain('zzzzzzzzzzzz');
     expect(redactSecrets('key sk-ABCDEFGHIJKLMNOPQRSTUV')).not.toContain('ABCDEFGHIJKLMNOPQRSTUV');
+    expect(redactSecrets('key sk-proj-AbCdEfGh_IjKlMnOpQrSt-UvWx')).not.toContain('IjKlMnOpQrSt');
+    expect(redactSecrets('key sk-ant-api03-AbCdEfGhIjKlMnOp')).not.toContain('AbCdEfGhIjKlMnOp');
     expect(redactSecrets('https://x/y?api_key=secretvalue&a=1')).toBe(`https://x/y?api_key=${REDACTED}&a=1`);
     expect(redactSecrets('0123456789abcdef0123456789abcdef.AbCdEfGhIjKlMnOpQr')).toBe(REDACTED);
     expect(redactSecrets('nothing to hide here')).toBe('nothing to hide here');

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type Emulator } from '@pictor/testing';
 import { createImageClient, type ImageClient, type ImageProvider, type TaskHandle } from 'pictor';
-import { createFleetBreaker, createImageQueue, createImageWorker, type ImageQueue, type ImageWorker } from '../src/index.ts';
+import { createImageQueue, createImageWorker, type ImageQueue, type ImageWorker } from '../src/index.ts';
+import { createFleetBreaker } from '../src/fleet-breaker.ts';
 import { queueName, redisUrl, zaiConfig } from './helpers.ts';
 
 let emulator: Emulator;
