@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-// The response body cap (maxResponseBytes, 8 MiB by default) is raised here so that the 24 MiB payload
+// The response body cap (maxResponseBytes, 8 MiB by default) is raised here so that the 12 MiB payload
 // reaches the data: URL cap this file is about; http-body-cap.test.ts covers the body cap itself.
 const zai = () => createZai({ apiKey: 'adversarial-key-000000', baseURL: `${server.url}/zai`, maxResponseBytes: 64 * 1024 * 1024 });
 const syncCall = (body: unknown) => {
@@ -39,9 +39,9 @@ async function failure(promise: Promise<unknown>): Promise<PictorError> {
 }
 
 describe('b64_json from a hostile provider', () => {
-  it('refuses a 24 MiB payload over a 1 MiB cap without decoding it', async () => {
+  it('refuses a 12 MiB payload over a 1 MiB cap without decoding it', async () => {
     // Not valid base64 either: a size refusal (not "malformed") proves nothing was decoded.
-    const result = await syncCall({ created: 1_700_000_000, data: [{ b64_json: '*'.repeat(24 * 1024 * 1024) }] });
+    const result = await syncCall({ created: 1_700_000_000, data: [{ b64_json: '*'.repeat(12 * 1024 * 1024) }] });
     const error = await failure(download(result.images[0]!, { maxBytes: 1024 * 1024 }));
     expect(error).toMatchObject({ kind: 'invalid_response', message: expect.stringContaining('1048576-byte limit') });
   });
