@@ -3,8 +3,10 @@
  * behind it) as an AI SDK image model (specification v4).
  */
 import { UnsupportedFunctionalityError, type ImageModelV4, type ImageModelV4CallOptions, type ImageModelV4Result } from '@ai-sdk/provider';
-import { download, toPictorError, type DownloadOptions, type ImageClient, type ImageRequest, type ImageResult, type PictorEventListener } from '@pictor/core';
+import { toPictorError, type DownloadOptions, type ImageClient, type ImageRequest, type ImageResult, type PictorEventListener } from '@pictor/core';
 import { zodError } from '@pictor/core/adapter';
+// Node: DNS-checked, pinned connections; elsewhere: core's literal-host check (package.json `imports`).
+import { downloadImage } from '#image-download';
 import { callHeaders, withCallScope, type CallScope } from './call-scope.ts';
 import { pictorMetadata } from './metadata.ts';
 import { pictorCallOptionsSchema, type PictorCallOptions } from './options.ts';
@@ -98,13 +100,14 @@ export class PictorImageModel implements ImageModelV4 {
 
   /**
    * Bytes through core's guarded download (http(s)/data: only, size cap, image
-   * content type, no credentials). The images are paid for by now: a failed
+   * content type, no credentials; in Node every resolved address is checked and the
+   * connection pinned to it). The images are paid for by now: a failed
    * download must not make the SDK generate them again, so its error names the
    * URLs and is never retryable.
    */
   private async bytesOf(result: ImageResult, signal: AbortSignal | undefined): Promise<Uint8Array[]> {
     try {
-      return await Promise.all(result.images.map(async (image) => (await download(image, { ...this.#settings.download, signal })).bytes));
+      return await Promise.all(result.images.map(async (image) => (await downloadImage(image, { ...this.#settings.download, signal })).bytes));
     } catch (error) {
       const pictorError = toPictorError(error, result.provider);
       if (pictorError.kind === 'aborted') throw pictorError;
