@@ -6,19 +6,40 @@
  * worker's) is counted for as long as it is waited for, without queueing: it is already running.
  *
  * A wait that ends early (aborted, timed out) frees the slot although the task may still run:
- * the alternative, holding it until someone resumes the handle, would leak slots forever.
+ * the alternative, holding it until someone resumes the handle, would leak slots forever. For the
+ * same reason a submitted task that nobody waits for (a handle saved for later) frees its slot
+ * after `releaseUnwaitedAfterMs` without a wait or status read; a wait, once started, holds it.
  */
 import type { Limiter, ReleaseSlot } from './limits.ts';
 import type { ImageRequest } from './request.ts';
 import type { ImageProvider, TaskHandle } from './types.ts';
 
+interface HeldSlot {
+  readonly release: ReleaseSlot;
+  /** Frees the slot if no wait starts (see `releaseUnwaitedAfterMs`). */
+  expiry: ReturnType<typeof setTimeout> | undefined;
+  /** A wait has started: the slot is held until it ends, whatever status reads happen meanwhile. */
+  waited: boolean;
+}
+
 export function limitProvider(provider: ImageProvider, limiter: Limiter): ImageProvider {
   /** Slots of tasks submitted through `submit` and not yet seen ending, by provider task id. */
-  const held = new Map<string, ReleaseSlot>();
+  const held = new Map<string, HeldSlot>();
   const modelOf = (request: ImageRequest) => (typeof request?.model === 'string' ? request.model : Object.keys(provider.models)[0]);
   const releaseHeld = (handle: TaskHandle) => {
-    held.get(handle.taskId)?.();
+    const slot = held.get(handle.taskId);
+    clearTimeout(slot?.expiry);
     held.delete(handle.taskId);
+    slot?.release();
+  };
+  /** (Re)starts the countdown after which an unwaited task's slot is freed. */
+  const expireUnwaited = (handle: TaskHandle) => {
+    const slot = held.get(handle.taskId);
+    if (!slot || slot.waited) return;
+    clearTimeout(slot.expiry);
+    slot.expiry = setTimeout(() => held.get(handle.taskId) === slot && releaseHeld(handle), limiter.releaseUnwaitedAfterMs(provider.id, handle.model));
+    // A saved handle must not keep the process alive.
+    slot.expiry.unref?.();
   };
 
   return {
@@ -38,7 +59,10 @@ export function limitProvider(provider: ImageProvider, limiter: Limiter): ImageP
         const handle = await provider.submit(request, options);
         // A sync model's handle already carries the result: the task has ended.
         if (handle.result) release();
-        else held.set(handle.taskId, release);
+        else {
+          held.set(handle.taskId, { release, expiry: undefined, waited: false });
+          expireUnwaited(handle);
+        }
         return handle;
       } catch (error) {
         release();
@@ -48,9 +72,16 @@ export function limitProvider(provider: ImageProvider, limiter: Limiter): ImageP
     async status(handle, options) {
       const status = await provider.status(handle, options);
       if (status.state === 'succeeded' || status.state === 'failed') releaseHeld(handle);
+      else expireUnwaited(handle);
       return status;
     },
     async wait(handle, options) {
+      // A started wait holds the slot until the task ends (or the wait gives up): no countdown.
+      const slot = held.get(handle?.taskId);
+      if (slot) {
+        clearTimeout(slot.expiry);
+        slot.waited = true;
+      }
       const resumed = held.has(handle?.taskId) || handle?.result ? undefined : limiter.occupy(provider.id, handle?.model);
       try {
         return await provider.wait(handle, options);

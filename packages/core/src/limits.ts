@@ -25,8 +25,19 @@ export const LimitSchema = z
      * @default unlimited
      */
     rps: z.number().positive().optional(),
+    /**
+     * A task started with `submit()` holds its slot until a `wait` (or a `status` read) in this
+     * process sees it end. When nobody starts waiting for it, nor reads its status, for this long
+     * after the submit (or after the last status read), its slot is freed: a handle saved for later
+     * must not block every later call forever. A later `wait` on it counts it again, without queueing.
+     * With a model and a provider key, the shorter of their values applies.
+     * @default 600000 (10 minutes, the default poll timeout)
+     */
+    releaseUnwaitedAfterMs: z.number().int().positive().max(2_147_483_647).optional(),
   })
   .strict();
+
+export const DEFAULT_RELEASE_UNWAITED_AFTER_MS = 10 * 60_000;
 
 /** Keys are a provider id (`zai`) or a model (`zai:glm-image`); both apply when both are set. */
 const KEY_RULE = 'keys must be "provider" or "provider:model", e.g. "zai" or "zai:glm-image"';
@@ -172,6 +183,11 @@ export class Limiter {
     const gates = this.#gatesFor(provider, model);
     for (const gate of gates) gate.inFlight++;
     return releaseOnce(gates);
+  }
+
+  /** How long a submitted task nobody waits for keeps its slot (`releaseUnwaitedAfterMs`). */
+  releaseUnwaitedAfterMs(provider: string, model: string | undefined): number {
+    return Math.min(...this.#gatesFor(provider, model).map((gate) => gate.limit.releaseUnwaitedAfterMs ?? DEFAULT_RELEASE_UNWAITED_AFTER_MS));
   }
 
   /** In-flight and waiting counts per configured key. */

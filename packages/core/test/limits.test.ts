@@ -151,6 +151,87 @@ describe('limitProvider', () => {
     expect(limiter.snapshot().p?.inFlight).toBe(0);
   });
 
+  describe('a submitted task nobody waits for (releaseUnwaitedAfterMs)', () => {
+    /** Submits with concurrency 1; returns whether a second submit got through yet. */
+    async function oneSlotTaken(limit: Record<string, unknown> = {}) {
+      vi.useFakeTimers();
+      const kit = scripted();
+      const limiter = new Limiter({ p: { concurrency: 1, ...limit } });
+      const limited = limitProvider(kit.provider, limiter);
+      const handle = await limited.submit({ prompt: 'saved for later' });
+      let admitted = false;
+      const next = limited.submit({ prompt: 'next' }).then((h) => ((admitted = true), h));
+      const inFlight = () => limiter.snapshot().p?.inFlight;
+      return { ...kit, limiter, limited, handle, next, admitted: () => admitted, inFlight };
+    }
+
+    it('frees its slot after the default 10 minutes, so later calls do not wait forever', async () => {
+      const { admitted, next } = await oneSlotTaken();
+      await vi.advanceTimersByTimeAsync(600_000 - 1);
+      expect(admitted()).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(admitted()).toBe(true);
+      await next;
+    });
+
+    it('uses the configured time, the shorter of a model and a provider key', async () => {
+      vi.useFakeTimers();
+      const { provider } = scripted();
+      const limiter = new Limiter({ p: { concurrency: 1, releaseUnwaitedAfterMs: 5_000 }, 'p:m': { releaseUnwaitedAfterMs: 2_000 } });
+      expect(limiter.releaseUnwaitedAfterMs('p', 'm')).toBe(2_000);
+      expect(limiter.releaseUnwaitedAfterMs('p', 'other')).toBe(5_000);
+      const limited = limitProvider(provider, limiter);
+      await limited.submit({ model: 'm', prompt: 'a' });
+      await vi.advanceTimersByTimeAsync(1_999);
+      expect(limiter.snapshot().p?.inFlight).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(limiter.snapshot().p?.inFlight).toBe(0);
+    });
+
+    it('a waited task holds its slot until it ends, however long that takes', async () => {
+      const { limited, handle, finish, admitted, next, inFlight } = await oneSlotTaken({ releaseUnwaitedAfterMs: 1_000 });
+      await vi.advanceTimersByTimeAsync(999);
+      const waiting = limited.wait(handle);
+      await vi.advanceTimersByTimeAsync(60_000);
+      // A status read during the wait does not restart a countdown either.
+      await limited.status(handle);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(admitted()).toBe(false);
+      expect(inFlight()).toBe(1);
+      finish.get(handle.taskId)!();
+      await waiting;
+      await next;
+      expect(admitted()).toBe(true);
+    });
+
+    it('a status read of a running task restarts the countdown', async () => {
+      const { limited, handle, finish, admitted, next } = await oneSlotTaken({ releaseUnwaitedAfterMs: 1_000 });
+      finish.set(handle.taskId, () => undefined); // the scripted provider reports it running
+      await vi.advanceTimersByTimeAsync(900);
+      await expect(limited.status(handle)).resolves.toEqual({ state: 'running' });
+      await vi.advanceTimersByTimeAsync(900);
+      expect(admitted()).toBe(false);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(admitted()).toBe(true);
+      await next;
+    });
+
+    it('a later wait on a freed handle counts it again without queueing', async () => {
+      const { limited, handle, finish, next, inFlight } = await oneSlotTaken({ releaseUnwaitedAfterMs: 1_000 });
+      await vi.advanceTimersByTimeAsync(1_000);
+      const second = await next; // now holds the slot
+      const waiting = limited.wait(handle);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(inFlight()).toBe(2);
+      finish.get(handle.taskId)!();
+      await waiting;
+      expect(inFlight()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(inFlight()).toBe(0);
+      expect(second.taskId).toBe('2');
+    });
+  });
+
   it('frees the slot when a submit fails', async () => {
     const { provider } = scripted();
     const limiter = new Limiter({ p: { concurrency: 1 } });
