@@ -16,10 +16,17 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean', default: false },
   full: { type: 'boolean', default: false },
   progress: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies Options;
+
+/**
+ * Options of the commands that wait for a task (generate, wait) only: elsewhere they would be
+ * accepted and silently do nothing, so `pictor status h.json --poll eager` is an unknown option.
+ */
+export const POLL_OPTIONS = {
   timeout: { type: 'string' },
   poll: { type: 'string' },
   'poll-first': { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies Options;
 
 export function parseCommandArgs<const Extra extends Options>(command: string, args: readonly string[], extra: Extra) {
@@ -73,9 +80,21 @@ export function millisecondsOf(flag: string, value: string | undefined, { allowZ
   return ms;
 }
 
-/** `--poll <preset>`, `--poll-first <ms>` and `--timeout <ms>` as the library's poll options. */
-export function pollOptionsOf(values: { poll?: string | undefined; 'poll-first'?: string | undefined; timeout?: string | undefined }): PollOptions {
+/**
+ * `--poll <preset>`, `--poll-first <ms>` and `--timeout <ms>` as the library's poll options.
+ * A preset tunes the learned plan, and `--poll-first` replaces that plan with a fixed cadence
+ * (core's `usesFixedPlan`), so giving both would silently drop the preset: a usage error instead.
+ * `--timeout` bounds either plan.
+ */
+export function pollOptionsOf(parsed: Readonly<Record<string, unknown>>): PollOptions {
   const presets: Readonly<Record<string, PollOptions>> = POLL_PRESETS;
+  const text = (name: keyof typeof POLL_OPTIONS) => (typeof parsed[name] === 'string' ? parsed[name] : undefined);
+  const values = { poll: text('poll'), 'poll-first': text('poll-first'), timeout: text('timeout') };
+  if (values.poll !== undefined && values['poll-first'] !== undefined) {
+    throw new UsageError(
+      `--poll ${values.poll} and --poll-first ${values['poll-first']} cannot be combined: --poll-first replaces the preset's learned plan with a fixed cadence. Give --poll ${Object.keys(presets).join('|')} or --poll-first ms, not both (--timeout goes with either)`,
+    );
+  }
   let preset: PollOptions = {};
   if (values.poll !== undefined) {
     const found = Object.hasOwn(presets, values.poll) ? presets[values.poll] : undefined;

@@ -281,9 +281,11 @@ describe('output and hints', () => {
     expect(short.stdout.length).toBeLessThan(full.stdout.length / 4);
   });
 
-  it('--poll takes a preset and --poll-first a delay', async () => {
-    const eager = await pictor(['generate', 'eager', '--poll', 'eager', '--poll-first', '0', '--out', 'eager/']);
+  it('--poll takes a preset and --poll-first a delay, each with --timeout', async () => {
+    const eager = await pictor(['generate', 'eager', '--poll', 'eager', '--timeout', '60000', '--out', 'eager/']);
     expect(eager.code).toBe(0);
+    const first = await pictor(['generate', 'first', '--poll-first', '0', '--timeout', '60000', '--out', 'first/']);
+    expect(first.code).toBe(0);
   });
 
   it('a missing key gets CLI advice, and only size and model errors point at pictor sizes/models', async () => {

@@ -46,6 +46,20 @@ describe('pictor usage and help', () => {
       stderr: 'pictor: --poll must be one of balanced, eager, frugal, got "eagre"; did you mean eager?\n',
     });
     expect((await cli(['generate', 'x', '--poll-first', 'soon'])).stderr).toContain('--poll-first must be a non-negative whole number');
+    // Poll flags where nothing waits are refused rather than ignored.
+    expect(await cli(['generate', 'x', '--no-wait', '--poll', 'eager', '--timeout', '5'])).toMatchObject({
+      code: 2,
+      stderr: 'pictor: generate: --no-wait prints the handle without waiting, so --timeout, --poll would do nothing: give them to `pictor wait` instead\n',
+    });
+    expect(await cli(['status', 'handle.json', '--poll', 'eager'])).toMatchObject({ code: 2, stderr: expect.stringContaining('status: unknown option --poll') });
+    expect(await cli(['sizes', 'glm-image', '--timeout', '5'])).toMatchObject({ code: 2, stderr: expect.stringContaining('sizes: unknown option --timeout') });
+    // A preset tunes the learned plan that --poll-first replaces: both at once is refused, in wait too.
+    for (const command of [['generate', 'x'], ['wait', 'handle.json']]) {
+      expect(await cli([...command, '--poll', 'eager', '--poll-first', '0'])).toMatchObject({
+        code: 2,
+        stderr: 'pictor: --poll eager and --poll-first 0 cannot be combined: --poll-first replaces the preset\'s learned plan with a fixed cadence. Give --poll balanced|eager|frugal or --poll-first ms, not both (--timeout goes with either)\n',
+      });
+    }
     expect((await cli(['wait', 'missing.json'])).stderr).toContain('cannot read handle file');
     expect((await cli(['wait'])).stderr).toContain('a handle file is required');
     expect((await cli(['sizes'])).stderr).toContain('a model is required');

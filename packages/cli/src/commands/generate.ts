@@ -1,6 +1,6 @@
 /** `pictor generate <prompt>`: submit, wait and save (or, with --no-wait, print the handle). */
 import { serializeTaskHandle, type ImageRequest, type PictorEvent } from 'pictor';
-import { pollOptionsOf } from '../args.ts';
+import { POLL_OPTIONS, pollOptionsOf } from '../args.ts';
 import { clientFrom } from '../client.ts';
 import { deliver } from '../deliver.ts';
 import { UsageError } from '../io.ts';
@@ -19,13 +19,15 @@ export const generate: Command = {
   --config file            JSON config: { model, fallbacks, providers }
   --json                   print the normalised result as JSON instead of paths
   --full                   with --json, print data: URLs whole (default: shortened)
-  --no-wait                print the task handle as JSON and exit (resume with pictor wait)
+  --no-wait                print the task handle as JSON and exit (resume with pictor wait; not with
+                           --poll, --poll-first or --timeout)
   --poll preset            eager | balanced (default) | frugal: how often to read the status
   --poll-first ms          wait ms before the first status read, then a fixed cadence (default: the
-                           learned plan, from the durations of this model's earlier tasks)
+                           learned plan, from the durations of this model's earlier tasks); not with --poll
   --timeout ms             give up waiting after ms (the handle is printed to resume)
   --progress               print status lines even when stderr is not a terminal`,
   options: {
+    ...POLL_OPTIONS,
     size: { type: 'string' },
     aspect: { type: 'string' },
     quality: { type: 'string' },
@@ -35,6 +37,10 @@ export const generate: Command = {
   async run({ values, positionals, io, state }) {
     const request = requestOf(values, positionals);
     const poll = pollOptionsOf(values);
+    const pollFlags = Object.keys(POLL_OPTIONS).filter((flag) => values[flag] !== undefined);
+    if (values.wait === false && pollFlags.length > 0) {
+      throw new UsageError(`generate: --no-wait prints the handle without waiting, so ${pollFlags.map((f) => `--${f}`).join(', ')} would do nothing: give them to \`pictor wait\` instead`);
+    }
     const client = await clientFrom(values, io);
     const progress = createProgress(io.stderr, progressMode(values.progress, io.stderr));
     const onEvent = (event: PictorEvent) => {
