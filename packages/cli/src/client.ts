@@ -1,12 +1,15 @@
 /** The client a command runs on: from --config, or the keyless-friendly default, with --model on top. */
-import { createImageClient, defaultClientConfig, type ClientConfig, type ImageClient } from 'pictor';
+import { createImageClient, defaultClientConfig, type ClientConfig, type ImageClient, type ProviderRegistry } from 'pictor';
 import { loadClientConfig } from 'pictor/node';
 import type { CliIO } from './io.ts';
+import { loadProviderModules } from './provider-modules.ts';
 
 export async function clientFrom(values: { config?: string | undefined; model?: string | undefined }, io: CliIO): Promise<ImageClient> {
   let config: ClientConfig;
+  let registry: ProviderRegistry = {};
   if (values.config) {
-    config = await loadClientConfig(values.config);
+    // Sections naming a `module` register that module's provider (provider-modules.ts).
+    ({ config, registry } = await loadProviderModules(await loadClientConfig(values.config), values.config));
   } else {
     const defaults = defaultClientConfig();
     config = defaults.config;
@@ -19,5 +22,5 @@ export async function clientFrom(values: { config?: string | undefined; model?: 
     const model = values.model.includes(':') ? values.model : `${config.model.split(':')[0]}:${values.model}`;
     config = { ...config, model, fallbacks: (config.fallbacks ?? []).filter((f) => f !== model) };
   }
-  return createImageClient(config);
+  return createImageClient(config, registry);
 }
