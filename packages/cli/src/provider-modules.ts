@@ -88,6 +88,10 @@ async function importRegistration(id: string, source: z.output<typeof ModuleSour
         const issue = shape.error.issues[0]!;
         throw invalidRequest(`${where}: the factory exported by ${source.module} must return an ImageProvider (id, models, generate, submit, status, wait); its ${issue.path.join('.') || 'value'} ${issue.message}`);
       }
+      // Handles carry the provider's id and `pictor wait` resumes by it: it must be the section's.
+      if (shape.data.id !== id) {
+        throw invalidRequest(`${where}: the factory exported by ${source.module} returned provider "${shape.data.id}", but the config registers it as "${id}": name the section "${shape.data.id}", or give the provider the id "${id}" (fromAiSdk: { id: '${id}' })`);
+      }
       return provider as ImageProvider;
     },
   };

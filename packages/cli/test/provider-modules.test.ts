@@ -39,7 +39,21 @@ describe('providers.<id>.module in a config file', () => {
     const run = await generateWith({ module: fixture, export: 'createMine', durationMs: 1 });
     expect(run.stderr).not.toContain('invalid_request');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ model: 'cogview-4-250304', files: [expect.stringContaining(join(dir, 'out'))] });
+    expect(JSON.parse(run.stdout)).toMatchObject({ provider: 'mine', model: 'cogview-4-250304', files: [expect.stringContaining(join(dir, 'out'))] });
+  });
+
+  it('submits with --no-wait and resumes with `pictor wait` through the same module', async () => {
+    const fixture = new URL('./fixtures/mock-provider.mjs', import.meta.url).pathname;
+    const path = join(dir, 'resume.json');
+    await writeFile(path, JSON.stringify({ model: 'mine:glm-image', providers: { mine: { module: fixture, export: 'createMine', durationMs: 1 } } }));
+    const submitted = await cli(['generate', 'a hare', '--config', path, '--no-wait']);
+    expect(submitted.stderr).toBe('');
+    expect(submitted.code).toBe(0);
+    expect(JSON.parse(submitted.stdout)).toMatchObject({ provider: 'mine', model: 'glm-image' });
+    await writeFile(join(dir, 'handle.json'), submitted.stdout);
+    const waited = await cli(['wait', join(dir, 'handle.json'), '--config', path, '--json', '--out', join(dir, 'resumed/')]);
+    expect(waited.stderr).toBe('');
+    expect(JSON.parse(waited.stdout)).toMatchObject({ provider: 'mine', model: 'glm-image' });
   });
 
   it('resolves a relative module path from the config file, not the working directory', async () => {
@@ -62,6 +76,11 @@ describe('providers.<id>.module in a config file', () => {
       'a factory that returns no provider',
       { module: './empty-provider.mjs' },
       /the factory exported by \.\/empty-provider\.mjs must return an ImageProvider \(id, models, generate, submit, status, wait\); its generate must be a function/,
+    ],
+    [
+      'a provider whose id is not the section\'s',
+      { module: new URL('./fixtures/mock-provider.mjs', import.meta.url).pathname, export: 'createMisnamed' },
+      /returned provider "mock", but the config registers it as "mine": name the section "mock", or give the provider the id "mine" \(fromAiSdk: \{ id: 'mine' \}\)/,
     ],
     ['a package name instead of a path', { module: 'my-provider' }, /providers\.mine\.module must be a path such as "\.\/my-provider\.js"/],
     ['a bad export name', { module: './exports.mjs', export: 'no-dash' }, /providers\.mine\.export must be an export name/],
