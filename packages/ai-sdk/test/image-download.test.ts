@@ -4,31 +4,29 @@
  * between the check and the connection (rebinding) is never dialled. Real sockets on 127.0.0.1;
  * the DNS is a fake `lookup` that answers differently on its second call.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ImageClient, ImageResult } from '@pictor/core';
 import { PictorError } from '@pictor/core';
 import { paintPng } from '@pictor/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer, type LocalServer } from '../../core/test/local-server.ts';
 import { PictorImageModel, pictorErrorOf } from '../src/index.ts';
 import { downloadImage as nodeDownload } from '../src/image-download.node.ts';
 import { downloadImage as plainDownload } from '../src/image-download.ts';
 
-let server: Server;
-let port = 0;
+let server: LocalServer;
+let port = '';
 let hits = 0;
 let png: Uint8Array;
 
 beforeAll(async () => {
   png = await paintPng(4, 4, 'pinned', 0);
-  server = createServer((_req, res) => {
+  server = await startLocalServer((_req, res) => {
     hits++;
     res.writeHead(200, { 'content-type': 'image/png' }).end(png);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  port = new URL(server.url).port;
 });
-afterAll(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+afterAll(() => server.close());
 
 /** A client whose every call returns one image at `url` (the generation itself is not under test). */
 function modelReturning(url: string, download: ConstructorParameters<typeof PictorImageModel>[1]['download']): PictorImageModel {

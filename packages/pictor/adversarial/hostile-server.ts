@@ -1,31 +1,20 @@
 /** A misbehaving HTTP server on 127.0.0.1 for adversarial tests; it counts what it was asked. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLocalServer, type LocalServer } from '../../core/test/local-server.ts';
 
-export interface HostileServer {
-  readonly url: string;
+export interface HostileServer extends LocalServer {
   /** Request paths received, in order. */
   readonly hits: string[];
-  close(): Promise<void>;
 }
 
 export async function hostileServer(handler: (req: IncomingMessage, res: ServerResponse, url: URL) => void): Promise<HostileServer> {
   const hits: string[] = [];
-  const server = createServer((req, res) => {
+  const server = await startLocalServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     hits.push(url.pathname + url.search);
     handler(req, res, url);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...server, hits };
 }
 
 /**

@@ -3,24 +3,22 @@
  * each route answers with what the test chooses (a 200 MB body, a gzip bomb, a
  * plain task), and every request is counted so a test can prove none was repeated.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startLocalServer, type LocalServer } from '../../core/test/local-server.ts';
 
 export { digitRunChunk, gzipBomb, gzipMember, streamBody } from '../../core/test/hostile-server.ts';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
-export interface HostileServer {
-  readonly url: string;
+export interface HostileServer extends LocalServer {
   /** Requests seen, by "METHOD /path" (query string dropped). */
   readonly requests: Map<string, number>;
-  close(): Promise<void>;
 }
 
 /** Routes are matched by the path's ending ("images/generations", "async-result/…" as a prefix match on the tail). */
 export async function startHostileServer(routes: Record<string, Route>): Promise<HostileServer> {
   const requests = new Map<string, number>();
-  const server = createServer((req, res) => {
+  const server = await startLocalServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const key = `${req.method} ${path}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
@@ -34,17 +32,7 @@ export async function startHostileServer(routes: Record<string, Route>): Promise
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...server, requests };
 }
 
 /** Samples this process's RSS until stopped; returns the peak in bytes. */
