@@ -80,11 +80,22 @@ export function millisecondsOf(flag: string, value: string | undefined, { allowZ
   return ms;
 }
 
+/** The settings that select core's fixed cadence over the learned plan (core's `usesFixedPlan`), unset. */
+const FIXED_CADENCE_OFF = {
+  firstDelayMs: undefined,
+  firstDelayRatio: undefined,
+  intervalMs: undefined,
+  intervalRatio: undefined,
+  factor: undefined,
+} as const satisfies PollOptions;
+
 /**
  * `--poll <preset>`, `--poll-first <ms>` and `--timeout <ms>` as the library's poll options.
  * A preset tunes the learned plan, and `--poll-first` replaces that plan with a fixed cadence
  * (core's `usesFixedPlan`), so giving both would silently drop the preset: a usage error instead.
- * `--timeout` bounds either plan.
+ * `--timeout` bounds either plan. The command line wins over the config file: a preset also
+ * switches off the fixed-cadence settings a config's `providers.<id>.poll` may hold, which would
+ * otherwise replace the learned plan the preset tunes.
  */
 export function pollOptionsOf(parsed: Readonly<Record<string, unknown>>): PollOptions {
   const presets: Readonly<Record<string, PollOptions>> = POLL_PRESETS;
@@ -102,7 +113,7 @@ export function pollOptionsOf(parsed: Readonly<Record<string, unknown>>): PollOp
       const suggestion = closest(values.poll, Object.keys(presets));
       throw new UsageError(`--poll must be one of ${Object.keys(presets).join(', ')}, got "${values.poll}"${suggestion ? `; did you mean ${suggestion}?` : ''}`);
     }
-    preset = found;
+    preset = { ...FIXED_CADENCE_OFF, ...found };
   }
   const firstDelayMs = millisecondsOf('poll-first', values['poll-first'], { allowZero: true });
   const timeoutMs = millisecondsOf('timeout', values.timeout);
