@@ -187,7 +187,9 @@ export class Limiter {
 
   /** How long a submitted task nobody waits for keeps its slot (`releaseUnwaitedAfterMs`). */
   releaseUnwaitedAfterMs(provider: string, model: string | undefined): number {
-    return Math.min(...this.#gatesFor(provider, model).map((gate) => gate.limit.releaseUnwaitedAfterMs ?? DEFAULT_RELEASE_UNWAITED_AFTER_MS));
+    const times = this.#gatesFor(provider, model).map((gate) => gate.limit.releaseUnwaitedAfterMs ?? DEFAULT_RELEASE_UNWAITED_AFTER_MS);
+    // No key for this model: Math.min() of nothing is Infinity, which setTimeout turns into 1 ms.
+    return times.length > 0 ? Math.min(...times) : DEFAULT_RELEASE_UNWAITED_AFTER_MS;
   }
 
   /** In-flight and waiting counts per configured key. */

@@ -180,6 +180,9 @@ describe('limitProvider', () => {
       const limiter = new Limiter({ p: { concurrency: 1, releaseUnwaitedAfterMs: 5_000 }, 'p:m': { releaseUnwaitedAfterMs: 2_000 } });
       expect(limiter.releaseUnwaitedAfterMs('p', 'm')).toBe(2_000);
       expect(limiter.releaseUnwaitedAfterMs('p', 'other')).toBe(5_000);
+      // Longer than the default is kept; a model no key names gets the default, not Infinity.
+      expect(new Limiter({ p: { releaseUnwaitedAfterMs: 3_600_000 } }).releaseUnwaitedAfterMs('p', 'm')).toBe(3_600_000);
+      expect(new Limiter({ 'p:m': { concurrency: 1 } }).releaseUnwaitedAfterMs('p', 'other')).toBe(600_000);
       const limited = limitProvider(provider, limiter);
       await limited.submit({ model: 'm', prompt: 'a' });
       await vi.advanceTimersByTimeAsync(1_999);
