@@ -77,7 +77,7 @@ async function importRegistration(id: string, source: z.output<typeof ModuleSour
     throw invalidRequest(`${where}.export: ${source.module} has no export "${source.export}"; it exports ${names.length > 0 ? names.join(', ') : 'nothing'}`);
   }
   const parsed = RegistrationSchema.safeParse(namespace[source.export]);
-  if (!parsed.success) throw invalidRequest(`${where}: export "${source.export}" of ${source.module} ${parsed.error.issues[0]!.message}, got ${describe(namespace[source.export])}`);
+  if (!parsed.success) throw invalidRequest(`${where}: export "${source.export}" of ${source.module} ${parsed.error.issues[0]!.message}, got ${kindOf(namespace[source.export])}`);
   const registration = typeof parsed.data === 'function' ? { create: parsed.data } : parsed.data;
   return {
     ...registration,
@@ -97,7 +97,7 @@ async function importRegistration(id: string, source: z.output<typeof ModuleSour
   };
 }
 
-function describe(value: unknown): string {
+function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? `an object with keys ${Object.keys(value).join(', ') || '(none)'}` : `a ${typeof value}`;

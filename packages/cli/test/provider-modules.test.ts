@@ -56,6 +56,14 @@ describe('providers.<id>.module in a config file', () => {
     expect(JSON.parse(waited.stdout)).toMatchObject({ provider: 'mine', model: 'glm-image' });
   });
 
+  it('takes a { create, configSchema } registration, whose schema checks the rest of the section', async () => {
+    const fixture = new URL('./fixtures/mock-provider.mjs', import.meta.url).pathname;
+    expect(await generateWith({ module: fixture, export: 'registration', durationMs: 1 })).toMatchObject({ code: 0 });
+    const bad = await generateWith({ module: fixture, export: 'registration', durationMs: 'slow' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Invalid config providers\.mine.*durationMs/);
+  });
+
   it('resolves a relative module path from the config file, not the working directory', async () => {
     await writeFile(join(dir, 'relative.mjs'), `export { createMine as default } from ${JSON.stringify(new URL('./fixtures/mock-provider.mjs', import.meta.url).pathname)};\n`);
     const run = await generateWith({ module: './relative.mjs', durationMs: 1 });
