@@ -206,14 +206,6 @@ export const MUTATIONS: readonly Mutation[] = [
     tests: ['test/download.test.ts'],
   },
   {
-    name: 'download-stream-uncapped',
-    file: 'packages/core/src/download.ts',
-    find: 'if (total > maxBytes) {',
-    replace: 'if (false) {',
-    projects: ['core'],
-    tests: ['test/download.test.ts'],
-  },
-  {
     name: 'download-any-protocol',
     file: 'packages/core/src/download.ts',
     find: "if (url.protocol !== 'https:' && url.protocol !== 'http:') {",
@@ -266,12 +258,13 @@ export const MUTATIONS: readonly Mutation[] = [
   },
   // Hardening (issue 12)
   {
+    // One capped reader serves API bodies and image downloads: both must notice.
     name: 'response-body-uncapped',
     file: 'packages/core/src/response-body.ts',
-    find: '      if (total > maxBytes) {',
-    replace: '      if (false) {',
+    find: '    if (total > maxBytes) {',
+    replace: '    if (false) {',
     projects: ['core'],
-    tests: ['test/http-hardening.test.ts'],
+    tests: ['test/http-hardening.test.ts', 'test/download.test.ts'],
   },
   {
     name: 'plain-http-key-sent',
