@@ -251,8 +251,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'mock-accepts-n-4',
     file: 'packages/mock/src/mock.ts',
-    find: 'maxImagesPerCall: 1,',
-    replace: 'maxImagesPerCall: 4,',
+    find: "'glm-image': { ...GLM_MODEL_RULES['glm-image'], ...own },",
+    replace: "'glm-image': { ...GLM_MODEL_RULES['glm-image'], ...own, maxImagesPerCall: 4 },",
     projects: ['pictor'],
     tests: ['test/mock-spec.test.ts'],
   },

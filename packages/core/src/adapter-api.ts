@@ -11,6 +11,9 @@ export { createProvider } from './provider.ts';
 export type { ProviderDefaults } from './provider.ts';
 export type { AdapterAccepted, AdapterCallContext, AdapterImage, AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
 export type { PreparedRequest } from './prepare.ts';
+// GLM-Image and CogView-4 as Z.AI serves them: the zai adapter and the mock both serve these rules.
+export { GLM_MODEL_RULES } from './glm-models.ts';
+export type { GlmModelId, ModelRules } from './glm-models.ts';
 
 // A provider factory's options: the shared schema, its parts and its parser.
 export { PollOptionsSchema, parseFactoryOptions, providerClientOptionsSchema } from './provider-options.ts';
