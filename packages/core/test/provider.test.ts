@@ -9,10 +9,11 @@ import {
 } from '../src/index.ts';
 import { GLM_MODEL_RULES, createProvider, type AdapterStatus, type ProviderAdapter } from '../src/adapter-api.ts';
 import { guessMediaType } from '../src/provider.ts';
+import { testSpec } from './model-spec.ts';
 
 // The GLM models' rules with a short prompt limit and URL lifetime, a price and a fast typical duration.
 const own = { maxPromptLength: 100, pricePerImageUsd: 0.015, typicalDurationMs: 1000, urlTtlMs: 60_000 };
-const spec = (over: Partial<ModelSpec> & Pick<ModelSpec, 'id'>): ModelSpec => ({ ...GLM_MODEL_RULES['glm-image'], ...own, ...over });
+const spec = (over: Partial<ModelSpec> & Pick<ModelSpec, 'id'>): ModelSpec => testSpec({ ...own, ...over });
 
 const models = {
   'glm-image': spec({ id: 'glm-image' }),
