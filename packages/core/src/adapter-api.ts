@@ -8,6 +8,7 @@
 // Building a provider: the adapter describes the wire format, createProvider does the rest
 // (validation, retry, polling, events, cost).
 export { createProvider } from './provider.ts';
+export { httpProviderDefaults } from './provider-context.ts';
 export type { ProviderDefaults } from './provider.ts';
 export type { AdapterAccepted, AdapterCallContext, AdapterImage, AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
 export type { PreparedRequest } from './prepare.ts';

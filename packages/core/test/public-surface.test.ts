@@ -76,6 +76,7 @@ describe('the public surface of @pictor/core', () => {
       'createHttpClient',
       'createProvider',
       'errorCode',
+      'httpProviderDefaults',
       'isoFromEpochMs',
       'isoFromEpochSeconds',
       'kindForStatus',
