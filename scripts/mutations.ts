@@ -34,8 +34,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'zai-rate-limit-not-retryable',
     file: 'packages/zai/src/errors.ts',
-    find: "if (RETRYABLE_RATE_LIMITS.has(code)) return { kind: 'rate_limited', providerCode: code, retryable: true, submitOutcome: 'not_created' };",
-    replace: "if (RETRYABLE_RATE_LIMITS.has(code)) return { kind: 'rate_limited', providerCode: code, retryable: false, submitOutcome: 'not_created' };",
+    find: "if (RETRYABLE_RATE_LIMITS.has(code)) return refused('rate_limited', code, { retryable: true });",
+    replace: "if (RETRYABLE_RATE_LIMITS.has(code)) return refused('rate_limited', code);",
     projects: ['zai'],
     tests: ['test/zai.test.ts'],
   },
