@@ -29,6 +29,7 @@ import {
 import { z } from 'zod';
 import { paintPng } from './paint.ts';
 import { toBase64 } from './png.ts';
+import type { ScriptedTask } from './scripted-task.ts';
 
 export type MockStage = 'submit' | 'status';
 
@@ -215,15 +216,9 @@ function mockModels(durationMs: number, overrides: MockModelOverrides = {}): Rec
   return specs;
 }
 
-interface MockTask {
-  readonly prompt: string;
+interface MockTask extends ScriptedTask {
   readonly seed: number;
-  readonly width: number;
-  readonly height: number;
   readonly n: number;
-  readonly acceptedAt: number;
-  readonly fate: 'ok' | 'failed' | 'empty';
-  readonly reason?: string | undefined;
 }
 
 export function createMock(input: MockOptions = {}): MockProvider {
