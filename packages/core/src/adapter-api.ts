@@ -17,7 +17,8 @@ export { GLM_MODEL_RULES } from './glm-models.ts';
 export type { GlmModelId, ModelRules } from './glm-models.ts';
 
 // A provider factory's options: the shared schema, its parts and its parser.
-export { PollOptionsSchema, parseFactoryOptions, providerClientOptionsSchema } from './provider-options.ts';
+export { parseFactoryOptions, providerClientOptionsSchema } from './provider-options.ts';
+export { PollOptionsSchema } from './poll-options.ts';
 export { RetryOptionsSchema, RetryPolicySchema } from './retry.ts';
 export { BreakerOptionsSchema } from './breaker.ts';
 export { FailoverPolicySchema } from './failover.ts';
