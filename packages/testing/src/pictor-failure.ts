@@ -14,3 +14,14 @@ export async function pictorFailure(promise: Promise<unknown>): Promise<PictorEr
   expect(error).toBeInstanceOf(PictorError);
   return error as PictorError;
 }
+
+/** The synchronous twin of pictorFailure: runs `build`, which must throw a PictorError, and returns it. */
+export function pictorThrown(build: () => unknown): PictorError {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PictorError);
+    return error as PictorError;
+  }
+  throw new Error('expected a PictorError to be thrown, but nothing was');
+}
