@@ -34,8 +34,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'zai-rate-limit-not-retryable',
     file: 'packages/zai/src/errors.ts',
-    find: "if (RETRYABLE_RATE_LIMITS.has(code)) return { kind: 'rate_limited', providerCode: code, retryable: true, submitOutcome: 'not_created' };",
-    replace: "if (RETRYABLE_RATE_LIMITS.has(code)) return { kind: 'rate_limited', providerCode: code, retryable: false, submitOutcome: 'not_created' };",
+    find: "if (RETRYABLE_RATE_LIMITS.has(code)) return refused('rate_limited', code, { retryable: true });",
+    replace: "if (RETRYABLE_RATE_LIMITS.has(code)) return refused('rate_limited', code);",
     projects: ['zai'],
     tests: ['test/zai.test.ts'],
   },
@@ -206,14 +206,6 @@ export const MUTATIONS: readonly Mutation[] = [
     tests: ['test/download.test.ts'],
   },
   {
-    name: 'download-stream-uncapped',
-    file: 'packages/core/src/download.ts',
-    find: 'if (total > maxBytes) {',
-    replace: 'if (false) {',
-    projects: ['core'],
-    tests: ['test/download.test.ts'],
-  },
-  {
     name: 'download-any-protocol',
     file: 'packages/core/src/download.ts',
     find: "if (url.protocol !== 'https:' && url.protocol !== 'http:') {",
@@ -259,19 +251,20 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'mock-accepts-n-4',
     file: 'packages/mock/src/mock.ts',
-    find: 'maxImagesPerCall: 1,',
-    replace: 'maxImagesPerCall: 4,',
+    find: "'glm-image': { ...GLM_MODEL_RULES['glm-image'], ...own },",
+    replace: "'glm-image': { ...GLM_MODEL_RULES['glm-image'], ...own, maxImagesPerCall: 4 },",
     projects: ['pictor'],
     tests: ['test/mock-spec.test.ts'],
   },
   // Hardening (issue 12)
   {
+    // One capped reader serves API bodies and image downloads: both must notice.
     name: 'response-body-uncapped',
     file: 'packages/core/src/response-body.ts',
-    find: '      if (total > maxBytes) {',
-    replace: '      if (false) {',
+    find: '    if (total > maxBytes) {',
+    replace: '    if (false) {',
     projects: ['core'],
-    tests: ['test/http-hardening.test.ts'],
+    tests: ['test/http-hardening.test.ts', 'test/download.test.ts'],
   },
   {
     name: 'plain-http-key-sent',

@@ -8,12 +8,17 @@
 // Building a provider: the adapter describes the wire format, createProvider does the rest
 // (validation, retry, polling, events, cost).
 export { createProvider } from './provider.ts';
+export { httpProviderDefaults } from './provider-context.ts';
 export type { ProviderDefaults } from './provider.ts';
 export type { AdapterAccepted, AdapterCallContext, AdapterImage, AdapterOutput, AdapterStatus, ProviderAdapter } from './adapter.ts';
 export type { PreparedRequest } from './prepare.ts';
+// GLM-Image and CogView-4 as Z.AI serves them: the zai adapter and the mock both serve these rules.
+export { GLM_MODEL_RULES } from './glm-models.ts';
+export type { GlmModelId, ModelRules } from './glm-models.ts';
 
 // A provider factory's options: the shared schema, its parts and its parser.
-export { PollOptionsSchema, parseFactoryOptions, providerClientOptionsSchema } from './provider-options.ts';
+export { parseFactoryOptions, providerClientOptionsSchema } from './provider-options.ts';
+export { PollOptionsSchema } from './poll-options.ts';
 export { RetryOptionsSchema, RetryPolicySchema } from './retry.ts';
 export { BreakerOptionsSchema } from './breaker.ts';
 export { FailoverPolicySchema } from './failover.ts';

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { PictorError } from './errors.ts';
 import type { PreparedRequest } from './prepare.ts';
-import type { ContentFilterEntry, ModelSpec, TaskHandle, TaskState, Warning } from './types.ts';
+import type { ContentFilterEntry, ModelSpec, TaskHandle, TaskStatus, Warning } from './types.ts';
 
 export interface AdapterCallContext {
   readonly signal?: AbortSignal | undefined;
@@ -39,16 +39,12 @@ export interface AdapterAccepted {
   readonly raw: unknown;
 }
 
-export interface AdapterStatus {
-  readonly state: TaskState;
-  readonly progress?: number | undefined;
-  readonly etaMs?: number | undefined;
+/** A status read in provider terms: a TaskStatus with the provider's output in place of the finished result. */
+export type AdapterStatus = Pick<TaskStatus, 'state' | 'progress' | 'etaMs' | 'error'> & {
   /** Present when state is 'succeeded'. */
   readonly output?: AdapterOutput | undefined;
-  /** Present when state is 'failed'. */
-  readonly error?: PictorError | undefined;
   readonly raw: unknown;
-}
+};
 
 export interface ProviderAdapter<ProviderOptions = Record<string, unknown>> {
   readonly id: string;

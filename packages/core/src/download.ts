@@ -11,6 +11,7 @@ import { PictorError, abortedError, invalidResponse } from './errors.ts';
 import { checkDownloadHost, isLoopbackProviderImage, parseDownloadOptions, type DownloadOptions, type DownloadPolicy, type ResolvedDownloadOptions } from './download-policy.ts';
 import { decodeDataUrl } from './data-url.ts';
 import { refused, tooLarge, unexpectedType } from './download-errors.ts';
+import { TOO_LARGE, readAtMost } from './response-body.ts';
 import { SVG_MEDIA_TYPE, looksLikeSvg, sniffRasterType } from './image-type.ts';
 import type { GeneratedImage } from './types.ts';
 
@@ -122,24 +123,8 @@ async function checkResponse(response: Response, options: ResolvedDownloadOption
 async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
   const reader = response.body?.getReader();
   if (!reader) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readAtMost(reader, maxBytes);
+  if (bytes === TOO_LARGE) throw tooLarge(maxBytes);
   return bytes;
 }
 

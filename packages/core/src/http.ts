@@ -7,7 +7,7 @@
  * ky's own retry is off because only the stage-aware policy in retry.ts knows
  * whether a retry could pay twice.
  */
-import { PictorError, abortedError, invalidResponse, type ErrorKind, type SubmitOutcome } from './errors.ts';
+import { PictorError, abortedError, invalidResponse, type ErrorKind, type PictorErrorOptions, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
 import { createKyTransport, loadKy } from './ky-transport.ts';
 import { Redactor, redactSecrets, redactValue } from './redact.ts';
@@ -17,13 +17,7 @@ import { checkBaseURL, checkHeaders } from './transport-policy.ts';
 import type { ProviderClientOptions } from './provider-options.ts';
 
 /** What an adapter learns from an error body; http.ts fills in the rest. */
-export interface ErrorMapping {
-  readonly kind: ErrorKind;
-  readonly message?: string | undefined;
-  readonly providerCode?: string | undefined;
-  readonly retryable?: boolean | undefined;
-  readonly submitOutcome?: SubmitOutcome | undefined;
-}
+export type ErrorMapping = Readonly<Pick<PictorErrorOptions, 'kind'> & Partial<Pick<PictorErrorOptions, 'message' | 'providerCode' | 'retryable' | 'submitOutcome'>>>;
 
 export interface HttpErrorContext {
   readonly status: number;

@@ -13,51 +13,10 @@ import { DurationSketch } from './durations.ts';
 import { PictorError, abortedError } from './errors.ts';
 import { firstReadAt, nextReadAt, type ReadPlanSettings } from './read-plan.ts';
 import { sleep } from './sleep.ts';
+import type { PollOptions } from './poll-options.ts';
 import type { TaskStatus } from './types.ts';
 
-export interface PollOptions {
-  /**
-   * The typical duration the ratios below are shares of. Default: the model's `typicalDurationMs`.
-   * Set it when the server runs at another pace than the real provider (an emulator, a staging proxy).
-   */
-  readonly typicalDurationMs?: number | undefined;
-  /**
-   * Learned plan: the first read waits until this share of the model's tasks is usually done;
-   * later reads come before this share of the still-running ones would be. @default 0.08
-   */
-  readonly readQuantile?: number | undefined;
-  /**
-   * Learned plan: largest gap between reads in the bulk, as a share of the model's typical duration
-   * (fixed, so a slower provider keeps the same extra latency). @default 0.055
-   */
-  readonly spacingRatio?: number | undefined;
-  /** Learned plan: the same gap in ms, overriding `spacingRatio`. */
-  readonly spacingMs?: number | undefined;
-  /** Learned plan: past this learned quantile a task is "slow" and its reads thin out. @default 0.98 */
-  readonly tailQuantile?: number | undefined;
-  /** Learned plan: gap in the tail as a share of the time spent past `tailQuantile`. @default 0.25 */
-  readonly tailRatio?: number | undefined;
-  /** Fixed plan: delay before the first read, in ms. Default: `firstDelayRatio` x the model's typical duration. */
-  readonly firstDelayMs?: number | undefined;
-  /** Share of the typical duration to wait before the first read (default 0.75). */
-  readonly firstDelayRatio?: number | undefined;
-  /** Interval after the first read, in ms. Default: `intervalRatio` x the typical duration, within the bounds. */
-  readonly intervalMs?: number | undefined;
-  /** Interval after the first read as a share of the typical duration (default 0.05: 1 s for a 20-s model). */
-  readonly intervalRatio?: number | undefined;
-  readonly minIntervalMs?: number | undefined;
-  readonly maxIntervalMs?: number | undefined;
-  /** Growth of the interval per read (default 1.05), so a task far slower than usual is read less and less often. */
-  readonly factor?: number | undefined;
-  /** Random spread of each delay, 0..1 (default 0.1), so many waiters don't read in lockstep. */
-  readonly jitter?: number | undefined;
-  /** Total time a wait may take, measured from the call (default 10 minutes). */
-  readonly timeoutMs?: number | undefined;
-  /** Added to a provider eta so the read lands just after the task is done (default 50 ms). */
-  readonly etaMarginMs?: number | undefined;
-  /** Longest wait a provider eta may cause (default 2 minutes), in case an eta is wild. */
-  readonly maxEtaWaitMs?: number | undefined;
-}
+export type { PollOptions } from './poll-options.ts';
 
 export const DEFAULT_POLL = {
   readQuantile: 0.08,

@@ -11,21 +11,21 @@ import { parseImageRequest, zodError, type ImageRequest, type ParsedImageRequest
 import { formatSize, parseSize, resolveAspectRatio, validateSize, type Size } from './sizes.ts';
 import type { Mode, ModelSpec, Warning } from './types.ts';
 
-export interface PreparedRequest<ProviderOptions = Record<string, unknown>> {
+/**
+ * A parsed request with everything the model decided filled in: the prompt and pass-through
+ * settings as parsed, the model, size, quality, n and mode resolved, this provider's options parsed.
+ */
+export type PreparedRequest<ProviderOptions = Record<string, unknown>> = Readonly<Pick<ParsedImageRequest, 'prompt' | 'userId' | 'watermark' | 'seed'>> & {
   readonly model: string;
   readonly spec: ModelSpec;
-  readonly prompt: string;
   readonly size: Size;
   readonly quality: string;
   readonly n: number;
   readonly mode: Mode;
-  readonly userId?: string | undefined;
-  readonly watermark?: boolean | undefined;
-  readonly seed?: number | undefined;
   /** This provider's namespace of providerOptions, parsed by its schema. */
   readonly providerOptions: ProviderOptions;
   readonly warnings: readonly Warning[];
-}
+};
 
 export interface PrepareOptions<ProviderOptions> {
   readonly providerId: string;

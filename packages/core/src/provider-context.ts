@@ -7,22 +7,24 @@ import type { ProviderAdapter } from './adapter.ts';
 import { isLoopbackURL, markLoopbackImages } from './download-policy.ts';
 import { DurationRegistry } from './duration-registry.ts';
 import { invalidRequest, invalidResponse, type PictorError } from './errors.ts';
-import type { PollOptions } from './poll.ts';
+import type { HttpClient } from './http.ts';
+import type { ProviderClientOptions } from './provider-options.ts';
 import { findModel } from './prepare.ts';
 import type { Redactor } from './redact.ts';
 import type { RetryOptions, RetryPolicy } from './retry.ts';
 import type { CallOptions, ImageResult, ModelSpec, TaskHandle } from './types.ts';
 
-export interface ProviderDefaults {
-  readonly retry?: RetryOptions | undefined;
-  readonly poll?: PollOptions | undefined;
-  readonly strict?: boolean | undefined;
+/** A provider's own defaults: the factory options' retry, poll, strict and durations, plus two facts of its HTTP client. */
+export type ProviderDefaults = Pick<ProviderClientOptions, 'retry' | 'poll' | 'strict' | 'durations'> & {
   /** Removes this provider's key from every error it lets out (an HTTP adapter passes `http.redactor`). */
   readonly redactor?: Redactor | undefined;
   /** The provider's base URL: when it is loopback, its images may be downloaded from loopback. */
   readonly baseURL?: string | undefined;
-  /** Learned task durations that plan the polling; shared only if you pass one. @default a new DurationRegistry per provider */
-  readonly durations?: DurationRegistry | undefined;
+};
+
+/** The defaults of an HTTP adapter's provider: what its factory options set, and its HTTP client's redactor and base URL. */
+export function httpProviderDefaults(options: ProviderDefaults, http: Pick<HttpClient, 'redactor' | 'baseURL'>): ProviderDefaults {
+  return { retry: options.retry, poll: options.poll, strict: options.strict, durations: options.durations, redactor: http.redactor, baseURL: http.baseURL };
 }
 
 export interface ProviderContext<ProviderOptions = Record<string, unknown>> {

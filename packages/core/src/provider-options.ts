@@ -6,36 +6,9 @@
 import { z } from 'zod';
 import { DurationRegistry } from './duration-registry.ts';
 import { PictorError } from './errors.ts';
-import type { PollOptions } from './poll.ts';
+import { PollOptionsSchema } from './poll-options.ts';
 import { zodError } from './request.ts';
 import { RetryOptionsSchema } from './retry.ts';
-
-/**
- * PollOptions' fields (documented on PollOptions in poll.ts). `satisfies` makes a field added
- * there and missing here (or the reverse) a type error, so the two cannot drift.
- */
-const pollShape = {
-  typicalDurationMs: z.number().positive().optional(),
-  firstDelayMs: z.number().min(0).optional(),
-  firstDelayRatio: z.number().min(0).optional(),
-  intervalMs: z.number().min(0).optional(),
-  intervalRatio: z.number().min(0).optional(),
-  minIntervalMs: z.number().min(0).optional(),
-  maxIntervalMs: z.number().min(0).optional(),
-  factor: z.number().optional(),
-  jitter: z.number().min(0).max(1).optional(),
-  timeoutMs: z.number().min(0).optional(),
-  etaMarginMs: z.number().min(0).optional(),
-  maxEtaWaitMs: z.number().min(0).optional(),
-  readQuantile: z.number().gt(0).lt(1).optional(),
-  spacingRatio: z.number().min(0).optional(),
-  spacingMs: z.number().min(0).optional(),
-  tailQuantile: z.number().gt(0).lt(1).optional(),
-  tailRatio: z.number().min(0).optional(),
-} satisfies Record<keyof PollOptions, z.ZodType>;
-
-/** The `poll` option: a strict object, so a misspelt setting is refused instead of ignored. */
-export const PollOptionsSchema: z.ZodType<PollOptions, PollOptions> = z.object(pollShape).strict();
 
 /** The fields every HTTP adapter accepts. Extend it with `.extend({...})`. */
 export const providerClientOptionsSchema = z

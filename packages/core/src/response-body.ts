@@ -40,23 +40,35 @@ export async function readCappedText(
     void reader.cancel().catch(ignore);
   }, timeoutMs);
   try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        void reader.cancel().catch(ignore);
-        return TOO_LARGE;
-      }
-      chunks.push(value);
-    }
+    const bytes = await readAtMost(reader, maxBytes);
+    if (bytes === TOO_LARGE) return TOO_LARGE;
     if (timedOut) return TIMED_OUT;
-    return decoder.decode(chunks.length === 1 ? chunks[0] : concat(chunks, total));
+    return decoder.decode(bytes);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Reads a stream to its end, or returns TOO_LARGE (the stream cancelled) as soon as it passes
+ * `maxBytes`: API bodies (above) and image downloads (download.ts) share it. Memory: the chunks
+ * read so far and, at the end, one copy of them joined (none when the body came in one chunk);
+ * the chunk list is dropped on return, so a caller holds only the bytes it was given.
+ */
+export async function readAtMost(reader: ReadableStreamDefaultReader<Uint8Array>, maxBytes: number): Promise<Uint8Array | typeof TOO_LARGE> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      void reader.cancel().catch(ignore);
+      return TOO_LARGE;
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, total);
 }
 
 function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {

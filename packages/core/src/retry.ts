@@ -9,8 +9,9 @@
 import pRetry from 'p-retry';
 import { z } from 'zod';
 import { PictorError, abortedError, toPictorError } from './errors.ts';
-import { emit, type PictorEventListener } from './events.ts';
+import { emit } from './events.ts';
 import { sleep } from './sleep.ts';
+import type { CallOptions } from './types.ts';
 
 export type RetryStage = 'submit' | 'status';
 
@@ -79,14 +80,13 @@ export function defaultShouldRetry(stage: RetryStage, error: PictorError): boole
   return true;
 }
 
-export interface RetryContext {
+/** Where a retried call stands (stage, provider, model, its policy) and the call's own signal and listener. */
+export type RetryContext = Pick<CallOptions, 'signal' | 'onEvent'> & {
   readonly stage: RetryStage;
   readonly provider: string;
   readonly model: string;
   readonly policy?: RetryPolicy | undefined;
-  readonly signal?: AbortSignal | undefined;
-  readonly onEvent?: PictorEventListener | undefined;
-}
+};
 
 export interface RetryOutcome<T> {
   readonly value: T;

@@ -131,6 +131,7 @@ export interface TaskStatus {
   /** Milliseconds until the provider expects the task to finish. */
   readonly etaMs?: number | undefined;
   readonly result?: ImageResult | undefined;
+  /** Present when state is 'failed'. */
   readonly error?: PictorError | undefined;
 }
 

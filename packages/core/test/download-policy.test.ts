@@ -1,11 +1,12 @@
 /** The download network policy, redirects, magic bytes and data: URLs (issue 12, items 2 and 5). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GLM_IMAGE_SIZES, PictorError, download, type ModelSpec } from '../src/index.ts';
+import { GLM_IMAGE_SIZES, download, type ModelSpec } from '../src/index.ts';
 import { addressScope, parseCidr, parseIp } from '../src/address.ts';
 import { checkDownloadHost, isLoopbackURL, type DownloadPolicy } from '../src/download-policy.ts';
 import { createProvider } from '../src/adapter-api.ts';
 import { sniffRasterType } from '../src/image-type.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { pictorFailure as failure } from '@pictor/testing/vitest';
 
 const PNG = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]);
@@ -48,11 +49,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(PictorError);
-  return error as PictorError;
-}
 
 describe('address scopes', () => {
   it.each([

@@ -2,10 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PictorError, download, type ImageResult } from '../src/index.ts';
+import { download, type ImageResult } from '../src/index.ts';
 import { extensionFor } from '../src/image-type.ts';
 import { saveImage, saveResult } from '../src/node.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { pictorFailure as failure } from '@pictor/testing/vitest';
 
 const PNG = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3]);
 let server: LocalServer;
@@ -60,14 +61,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PictorError);
-  return error as PictorError;
-}
 
 describe('download guards', () => {
   it('fetches image bytes', async () => {

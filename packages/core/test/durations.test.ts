@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GLM_IMAGE_SIZES, POLL_PRESETS, PictorError, type TaskStatus } from '../src/index.ts';
+import { POLL_PRESETS, PictorError, type TaskStatus } from '../src/index.ts';
 import type { ProviderAdapter } from '../src/adapter.ts';
 import { DurationRegistry, MAX_SKETCHES } from '../src/duration-registry.ts';
 import { DurationSketch, SKETCH_LAYOUT } from '../src/durations.ts';
 import { pollUntilDone, readPlanSettings } from '../src/poll.ts';
 import { createProvider } from '../src/provider.ts';
+import { asyncOnlySpec } from './model-spec.ts';
 import { parseFactoryOptions, providerClientOptionsSchema } from '../src/provider-options.ts';
 import { firstReadAt, nextReadAt } from '../src/read-plan.ts';
 
@@ -236,18 +237,7 @@ describe('learned durations in a provider', () => {
     return {
       id: 'fake',
       models: {
-        'glm-image': {
-          id: 'glm-image',
-          sizes: GLM_IMAGE_SIZES,
-          qualities: ['hd'],
-          defaultQuality: 'hd',
-          modes: ['async'],
-          defaultMode: 'async',
-          maxImagesPerCall: 1,
-          maxPromptLength: 100,
-          typicalDurationMs: 10_000,
-          supports: { seed: false, watermark: false, userId: false },
-        },
+        'glm-image': asyncOnlySpec({ typicalDurationMs: 10_000 }),
       },
       submitAsync: async () => ({ taskId: `t${reads}`, raw: {} }),
       readStatus: async () =>

@@ -3,23 +3,13 @@
  * read's span from it. Measured on a fake clock, where each adapter call takes a known time.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GLM_IMAGE_SIZES, PictorError, collectEvents, type PictorEvent } from '../src/index.ts';
+import { PictorError, collectEvents, type PictorEvent } from '../src/index.ts';
 import { createProvider, sleep, type ProviderAdapter } from '../src/adapter-api.ts';
+import { asyncOnlySpec } from './model-spec.ts';
 
 afterEach(() => void vi.useRealTimers());
 
-const spec = {
-  id: 'glm-image',
-  sizes: GLM_IMAGE_SIZES,
-  qualities: ['hd'],
-  defaultQuality: 'hd',
-  modes: ['async'],
-  defaultMode: 'async',
-  maxImagesPerCall: 1,
-  maxPromptLength: 100,
-  typicalDurationMs: 1000,
-  supports: { seed: false, watermark: false, userId: false },
-} as const;
+const spec = asyncOnlySpec();
 
 function slowAdapter(): ProviderAdapter {
   let reads = 0;

@@ -5,6 +5,7 @@ import { startLocalServer, type LocalServer } from './local-server.ts';
 import { PictorError } from '../src/index.ts';
 import { checkBaseURL, isLoopbackHostname } from '../src/transport-policy.ts';
 import { createHttpClient, providerClientOptionsSchema, type HttpClientOptions } from '../src/adapter-api.ts';
+import { pictorFailure as failure } from '@pictor/testing/vitest';
 
 const KEY = 'hardening-key-0123456789abcdef';
 let server: LocalServer | undefined;
@@ -24,15 +25,6 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
 const client = (baseURL: string, overrides: Partial<HttpClientOptions> = {}) =>
   createHttpClient({ provider: 'example', baseURL, apiKey: KEY, timeoutMs: 5000, ...overrides });
 
-async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PictorError);
-    return error as PictorError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('response body cap (maxResponseBytes)', () => {
   it('reads a body up to the cap', async () => {

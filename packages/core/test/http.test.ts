@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl, startLocalServer } from './local-server.ts';
-import { PictorError } from '../src/index.ts';
 import { createHttpClient, errorCode, kindForStatus, outcomeForStatus, type HttpClientOptions } from '../src/adapter-api.ts';
+import { pictorFailure as failure } from '@pictor/testing/vitest';
 
 const BASE = 'https://api.example.test/v4';
 const KEY = 'test-key-0123456789abcdef';
@@ -17,15 +17,6 @@ afterAll(() => nock.enableNetConnect());
 const client = (overrides: Partial<HttpClientOptions> = {}) =>
   createHttpClient({ provider: 'example', baseURL: BASE, apiKey: KEY, timeoutMs: 2000, ...overrides });
 
-async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PictorError);
-    return error as PictorError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('createHttpClient', () => {
   it('sends bearer auth and JSON to paths under the base URL', async () => {

@@ -1,35 +1,23 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
-  COGVIEW_4_SIZES,
-  GLM_IMAGE_SIZES,
   PictorError,
   collectEvents,
   estimateCost,
   type ModelSpec,
   type TaskHandle,
 } from '../src/index.ts';
-import { createProvider, type AdapterStatus, type ProviderAdapter } from '../src/adapter-api.ts';
+import { GLM_MODEL_RULES, createProvider, type AdapterStatus, type ProviderAdapter } from '../src/adapter-api.ts';
 import { guessMediaType } from '../src/provider.ts';
+import { testSpec } from './model-spec.ts';
 
-const spec = (over: Partial<ModelSpec> & Pick<ModelSpec, 'id'>): ModelSpec => ({
-  sizes: GLM_IMAGE_SIZES,
-  qualities: ['hd'],
-  defaultQuality: 'hd',
-  modes: ['sync', 'async'],
-  defaultMode: 'async',
-  maxImagesPerCall: 1,
-  maxPromptLength: 100,
-  pricePerImageUsd: 0.015,
-  typicalDurationMs: 1000,
-  urlTtlMs: 60_000,
-  supports: { seed: false, watermark: true, userId: true },
-  ...over,
-});
+// The GLM models' rules with a short prompt limit and URL lifetime, a price and a fast typical duration.
+const own = { maxPromptLength: 100, pricePerImageUsd: 0.015, typicalDurationMs: 1000, urlTtlMs: 60_000 };
+const spec = (over: Partial<ModelSpec> & Pick<ModelSpec, 'id'>): ModelSpec => testSpec({ ...own, ...over });
 
 const models = {
   'glm-image': spec({ id: 'glm-image' }),
-  'cogview-4-250304': spec({ id: 'cogview-4-250304', sizes: COGVIEW_4_SIZES, qualities: ['hd', 'standard'], defaultQuality: 'standard', modes: ['sync'], defaultMode: 'sync' }),
+  'cogview-4-250304': spec({ ...GLM_MODEL_RULES['cogview-4-250304'], ...own }),
 };
 
 function scriptedAdapter(statuses: AdapterStatus[] = [], extra: Partial<ProviderAdapter<{ style?: string }>> = {}) {

@@ -66,6 +66,7 @@ describe('the public surface of @pictor/core', () => {
     expect(await names('@pictor/core/adapter')).toEqual([
       'BreakerOptionsSchema',
       'FailoverPolicySchema',
+      'GLM_MODEL_RULES',
       'PollOptionsSchema',
       'REDACTED',
       'Redactor',
@@ -75,6 +76,7 @@ describe('the public surface of @pictor/core', () => {
       'createHttpClient',
       'createProvider',
       'errorCode',
+      'httpProviderDefaults',
       'isoFromEpochMs',
       'isoFromEpochSeconds',
       'kindForStatus',

@@ -3,9 +3,10 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PictorError, type ImageResult } from '../src/index.ts';
+import type { ImageResult } from '../src/index.ts';
 import { loadClientConfig, localIoError, nodeLookup, safeFileComponent, saveImage, saveResult } from '../src/node.ts';
 import { startLocalServer, type LocalServer } from './local-server.ts';
+import { pictorFailure as failure } from '@pictor/testing/vitest';
 
 const PNG = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10, 7, 7]);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2]);
@@ -27,11 +28,6 @@ afterAll(async () => {
 const resultOf = (over: Partial<ImageResult>): ImageResult =>
   ({ provider: 'zai', model: 'glm-image', taskId: 't1', requestId: undefined, images: [{ url: `${server.url}/a.png`, mediaType: 'image/png', width: 1, height: 1, expiresAt: undefined }], ...over }) as ImageResult;
 
-async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(PictorError);
-  return error as PictorError;
-}
 
 describe('safeFileComponent', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { pictorThrown as errorOf } from '@pictor/testing/vitest';
 import {
   COGVIEW_4_SIZES,
   GLM_IMAGE_SIZES,
-  PictorError,
   checkSize,
   formatSize,
   isValidSize,
@@ -13,16 +13,6 @@ import {
   snapSize,
   validateSize,
 } from '../src/index.ts';
-
-function errorOf(fn: () => unknown): PictorError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PictorError);
-    return error as PictorError;
-  }
-  throw new Error('expected a PictorError');
-}
 
 describe('parseSize', () => {
   it('parses WxH strings and objects', () => {

@@ -7,9 +7,7 @@
  * successes). Every call is logged for assertions.
  */
 import {
-  COGVIEW_4_SIZES,
   ERROR_KINDS,
-  GLM_IMAGE_SIZES,
   PictorError,
   notFound,
   taskFailed,
@@ -19,6 +17,7 @@ import {
   type SubmitOutcome,
 } from '@pictor/core';
 import {
+  GLM_MODEL_RULES,
   createProvider,
   parseFactoryOptions,
   sleep,
@@ -30,6 +29,7 @@ import {
 import { z } from 'zod';
 import { paintPng } from './paint.ts';
 import { toBase64 } from './png.ts';
+import type { ScriptedTask } from './scripted-task.ts';
 
 export type MockStage = 'submit' | 'status';
 
@@ -194,48 +194,20 @@ export type MockProviderOptions = z.infer<typeof mockProviderOptionsSchema>;
 /** The models the mock serves. */
 export type MockModelId = z.infer<typeof mockModelIdSchema>;
 
-/** Image URLs from the real models expire 30 days after creation; the mock reports the same expiry. */
-const URL_TTL_MS = 30 * 24 * 3600_000;
-
 /**
- * The mock's models by default: the same specs as Z.AI's glm-image and cogview-4 (sizes, qualities,
- * modes, n, prompt length, URL lifetime, what is supported), so code that works on the mock works in
- * production: `mock:glm-image` refuses n=2 and warns on seed exactly as `zai:glm-image` does.
- * Written out here because mock must not import an adapter; packages/pictor/test/mock-spec.test.ts
- * fails if the two drift. Two fields differ on purpose: `typicalDurationMs` follows the mock's own
- * scripted duration, and the price is 0, published: the mock bills nothing, and a result's cost says
- * what was paid (price the mock like production with the client config's `prices`).
+ * The mock's models by default: the same rules as Z.AI's glm-image and cogview-4 (core's
+ * GLM_MODEL_RULES: sizes, qualities, modes, n, prompt length, URL lifetime, what is supported), so
+ * code that works on the mock works in production: `mock:glm-image` refuses n=2 and warns on seed
+ * exactly as `zai:glm-image` does (packages/pictor/test/mock-spec.test.ts pins the two together).
+ * Two fields are the mock's own: `typicalDurationMs` follows the mock's scripted duration, and the
+ * price is 0, published: the mock bills nothing, and a result's cost says what was paid (price the
+ * mock like production with the client config's `prices`).
  */
 function mockModels(durationMs: number, overrides: MockModelOverrides = {}): Record<MockModelId, ModelSpec> {
-  const common = {
-    maxImagesPerCall: 1,
-    maxPromptLength: 8000,
-    urlTtlMs: URL_TTL_MS,
-    supports: { seed: false, watermark: true, userId: true },
-  } as const;
+  const own = { pricePerImageUsd: 0, typicalDurationMs: Math.max(1, durationMs) };
   const specs: Record<MockModelId, ModelSpec> = {
-    'glm-image': {
-      ...common,
-      id: 'glm-image',
-      sizes: GLM_IMAGE_SIZES,
-      qualities: ['hd'],
-      defaultQuality: 'hd',
-      modes: ['sync', 'async'],
-      defaultMode: 'async',
-      pricePerImageUsd: 0,
-      typicalDurationMs: Math.max(1, durationMs),
-    },
-    'cogview-4-250304': {
-      ...common,
-      id: 'cogview-4-250304',
-      sizes: COGVIEW_4_SIZES,
-      qualities: ['hd', 'standard'],
-      defaultQuality: 'standard',
-      modes: ['sync'],
-      defaultMode: 'sync',
-      pricePerImageUsd: 0,
-      typicalDurationMs: Math.max(1, durationMs),
-    },
+    'glm-image': { ...GLM_MODEL_RULES['glm-image'], ...own },
+    'cogview-4-250304': { ...GLM_MODEL_RULES['cogview-4-250304'], ...own },
   };
   for (const [id, override] of Object.entries(overrides) as [MockModelId, MockModelOverride][]) {
     const base = specs[id];
@@ -244,15 +216,9 @@ function mockModels(durationMs: number, overrides: MockModelOverrides = {}): Rec
   return specs;
 }
 
-interface MockTask {
-  readonly prompt: string;
+interface MockTask extends ScriptedTask {
   readonly seed: number;
-  readonly width: number;
-  readonly height: number;
   readonly n: number;
-  readonly acceptedAt: number;
-  readonly fate: 'ok' | 'failed' | 'empty';
-  readonly reason?: string | undefined;
 }
 
 export function createMock(input: MockOptions = {}): MockProvider {

@@ -6,6 +6,7 @@ import { PictorError, formatSize, type ImageProvider, type ProviderClientOptions
 import {
   createHttpClient,
   createProvider,
+  httpProviderDefaults,
   parseFactoryOptions,
   providerClientOptionsSchema,
   readEnv,
@@ -99,12 +100,5 @@ export function createNovita(input: NovitaOptions = {}): ImageProvider {
     },
   };
 
-  return createProvider(adapter, {
-    retry: options.retry,
-    poll: options.poll,
-    strict: options.strict,
-    redactor: http.redactor,
-    baseURL: http.baseURL,
-    durations: options.durations,
-  });
+  return createProvider(adapter, httpProviderDefaults(options, http));
 }

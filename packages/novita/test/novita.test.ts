@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PictorError, collectEvents, type TaskHandle } from '@pictor/core';
 import { bundledFixture, replay, resetReplay, type Replay } from '@pictor/testing';
 import { NOVITA_MODELS, confirmNovitaWebhook, createNovita, mapNovitaReason, parseNovitaWebhook, readNovitaError, type NovitaOptions } from '../src/index.ts';
+import { pictorFailure } from '@pictor/testing/vitest';
 
 const KEY = 'novita-test-key-0123456789abcdef';
 const TASK = '830d9c90-7e9b-4a3c-b2a1-5f0e3d6c1a42';
@@ -12,14 +13,11 @@ const novita = (options: NovitaOptions = {}) => createNovita({ apiKey: KEY, ...o
 const request = { model: 'glm-image', prompt: 'A cute little kitten sitting on a sunny windowsill' } as const;
 const webhookEvent = JSON.parse(readFileSync(new URL('./fixtures/webhook-event.json', import.meta.url), 'utf8')) as { payload: { task: Record<string, unknown> } };
 
+/** A PictorError whose JSON (and stack) never carries the key. */
 async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PictorError);
-  expect(JSON.stringify((error as PictorError).toJSON())).not.toContain(KEY);
-  return error as PictorError;
+  const error = await pictorFailure(promise);
+  expect(JSON.stringify(error.toJSON())).not.toContain(KEY);
+  return error;
 }
 
 afterEach(() => {

@@ -3,8 +3,8 @@
  * sourceUrl says where), with our own values. Each asserts the PictorResult or PictorError produced.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PictorError, type ImageResult } from '@pictor/core';
-import { bundledFixture, replay, resetReplay } from '@pictor/testing';
+import { resetReplay } from '@pictor/testing';
+import { replayGenerate } from '@pictor/testing/vitest';
 import { createNovita } from '../src/index.ts';
 
 const KEY = 'novita-observed-key-0123456789abcdef';
@@ -14,20 +14,7 @@ const fast = { poll: { firstDelayMs: 0, intervalMs: 1, minIntervalMs: 1, maxInte
 
 afterEach(() => resetReplay());
 
-async function run(name: string) {
-  const scope = replay(bundledFixture(`novita/${name}`));
-  const outcome = await createNovita({ apiKey: KEY })
-    .generate(request, fast)
-    .then(
-      (result: ImageResult) => ({ result, error: undefined }),
-      (error: unknown) => ({ result: undefined, error: error as PictorError }),
-    );
-  if (outcome.error) {
-    expect(outcome.error).toBeInstanceOf(PictorError);
-    expect(JSON.stringify(outcome.error.toJSON())).not.toContain(KEY);
-  }
-  return { ...outcome, requests: scope.requests, scope };
-}
+const run = (name: string) => replayGenerate(`novita/${name}`, createNovita({ apiKey: KEY }), request, fast, KEY);
 
 describe('observed Novita shapes', () => {
   it('a 200 holding only failure fields (no task_id) is invalid_response with an unknown outcome, sent once', async () => {

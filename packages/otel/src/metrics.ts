@@ -4,23 +4,22 @@
  * no task ids, no prompts.
  */
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
-import type { ImageResult, PictorError } from '@pictor/core';
+import type { TaskStatus } from '@pictor/core';
 import { ATTR, GENERATE_CONTENT, type PictorOperation } from './attributes.ts';
 
 /** The GenAI conventions' advised buckets (seconds), extended to ten minutes: images take longer than text. */
 const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92, 163.84, 327.68, 655.36];
 const STATUS_READ_BUCKETS = [0, 1, 2, 3, 4, 5, 8, 13, 21, 34, 55];
 
-export interface CallOutcome {
+/** How a call ended (its result or its error, as a finished TaskStatus carries them), and where and how long it ran. */
+export type CallOutcome = Pick<TaskStatus, 'result' | 'error'> & {
   readonly operation: PictorOperation;
   readonly provider: string;
   readonly model: string;
   readonly durationMs: number;
-  readonly result?: ImageResult | undefined;
-  readonly error?: PictorError | undefined;
   /** Status reads made for the task, when one was accepted. */
   readonly statusReads?: number | undefined;
-}
+};
 
 export class PictorMetrics {
   private readonly duration: Histogram;

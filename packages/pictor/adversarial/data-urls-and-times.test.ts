@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PictorError, createNovita, createZai, download } from '../src/index.ts';
 import { hostileServer, type HostileServer } from './hostile-server.ts';
+import { pictorFailure as failure } from '@pictor/testing/vitest';
 
 let zaiBody: unknown;
 let novitaTtl: unknown;
@@ -32,11 +33,6 @@ const syncCall = (body: unknown) => {
   return zai().generate({ model: 'glm-image', mode: 'sync', prompt: 'p' }, { retry: { submit: { retries: 0 } } });
 };
 
-async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(PictorError);
-  return error as PictorError;
-}
 
 describe('b64_json from a hostile provider', () => {
   it('refuses a 12 MiB payload over a 1 MiB cap without decoding it', async () => {

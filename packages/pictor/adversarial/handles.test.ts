@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@pictor/testing';
 import { PictorError, createZai, parseTaskHandle, serializeTaskHandle, type ImageResult, type TaskHandle } from '../src/index.ts';
 import { saveResult } from '../src/node.ts';
+import { pictorFailure as failure } from '@pictor/testing/vitest';
 
 let emulator: Emulator;
 let dir: string;
@@ -29,11 +30,6 @@ afterAll(async () => {
 
 const requests = () => Object.values(emulator.counters).reduce((a, b) => a + b, 0);
 
-async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(PictorError);
-  return error as PictorError;
-}
 
 describe('a tampered handle file', () => {
   it('cannot make wait() or status() return a forged result for an async task', async () => {

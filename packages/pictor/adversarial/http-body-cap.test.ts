@@ -5,8 +5,9 @@
  * with the submit outcome right and the process's peak RSS far below 300 MB.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PictorError, createImageClient, createZai, type ImageClient } from 'pictor';
+import { createImageClient, createZai, type ImageClient } from 'pictor';
 import { digitRunChunk, gzipBomb, gzipMember, json, startHostileServer, streamBody, watchRss, type HostileServer } from './http-servers.ts';
+import { pictorFailure as failure } from '@pictor/testing/vitest';
 
 const KEY = 'adv-http-key-0123456789';
 const MB = 1 << 20;
@@ -33,15 +34,6 @@ function zaiClient(baseURL: string, extra: Record<string, unknown> = {}): ImageC
   return createImageClient({ model: 'zai:cogview-4-250304', providers: { zai: { apiKey: KEY, baseURL, retry: noRetry, ...extra } } });
 }
 
-async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PictorError);
-    return error as PictorError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('API response bodies are capped while they stream', () => {
   it('a 200 MB sync answer full of 16+ digit runs: invalid_response, outcome unknown, sent once', async () => {

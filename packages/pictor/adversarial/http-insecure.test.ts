@@ -4,21 +4,12 @@
  * `allowInsecure: true`; loopback (the emulator, a local proxy) stays allowed.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PictorError, createImageClient, createNovita, createZai } from 'pictor';
+import { pictorThrown as thrown } from '@pictor/testing/vitest';
+import { createImageClient, createNovita, createZai } from 'pictor';
 import { json, startHostileServer } from './http-servers.ts';
 
 const ENV_KEY = 'env-secret-key-0123456789';
 afterEach(() => vi.unstubAllEnvs());
-
-function thrown(build: () => unknown): PictorError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PictorError);
-    return error as PictorError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('plain-http base URLs', () => {
   it('a config file pointing zai at http://anything is refused before any request, naming the options', () => {

@@ -4,6 +4,7 @@
  * built: nothing is sent, and no message, JSON or cause quotes the key.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { pictorThrown as thrown } from '@pictor/testing/vitest';
 import { PictorError, createImageClient, createNovita, createZai } from 'pictor';
 import { startHostileServer, type HostileServer } from './http-servers.ts';
 
@@ -14,16 +15,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function thrown(build: () => unknown): PictorError {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PictorError);
-    return error as PictorError;
-  }
-  throw new Error('expected a failure');
-}
 
 function expectNoLeak(error: PictorError): void {
   expect(error.kind).toBe('invalid_request');

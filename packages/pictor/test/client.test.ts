@@ -2,21 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PictorError, createImageClient, createMock, defaultClientConfig, parseClientConfig, type ProviderRegistry } from '../src/index.ts';
+import { pictorThrown as error } from '@pictor/testing/vitest';
+import { createImageClient, createMock, defaultClientConfig, parseClientConfig, type ProviderRegistry } from '../src/index.ts';
 import { loadClientConfig } from '../src/node.ts';
 
 const fast = { poll: { firstDelayMs: 0, intervalMs: 2, minIntervalMs: 2, maxEtaWaitMs: 2 } };
 afterEach(() => void vi.unstubAllEnvs());
-
-function error(fn: () => unknown): PictorError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PictorError);
-    return e as PictorError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('createImageClient', () => {
   it('switches provider by configuration only', async () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PictorError, collectEvents, createImageClient, type PictorEvent } from '../src/index.ts';
+import { pictorThrown as configError } from '@pictor/testing/vitest';
+import { collectEvents, createImageClient, type PictorEvent } from '../src/index.ts';
 
 const fast = { poll: { firstDelayMs: 0, intervalMs: 2, minIntervalMs: 2, maxEtaWaitMs: 2 } };
 const configured = { images: 1, basis: 'configured', usdPerImage: 0.012, usd: 0.012 };
-
-function configError(fn: () => unknown): PictorError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PictorError);
-    return error as PictorError;
-  }
-  throw new Error('expected a config error');
-}
 
 describe('client config prices', () => {
   it('leaves the published price when none is configured (the mock is free: published 0)', async () => {

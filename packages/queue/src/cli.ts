@@ -50,15 +50,15 @@ export const QUEUE_HELP: Readonly<Record<QueueCommand, string>> = {
   Prints a job's state, progress, task and result (exit 7 when there is no such job).`,
 };
 
+/** Each command's runner: a Record, so a command added to QUEUE_COMMANDS without one is a type error. */
+const RUNNERS: Record<QueueCommand, (argv: readonly string[], io: QueueCliIO) => Promise<number>> = {
+  worker: workerCommand,
+  enqueue: enqueueCommand,
+  job: jobCommand,
+};
+
 export async function runQueueCommand(command: QueueCommand, argv: readonly string[], io: QueueCliIO): Promise<number> {
-  switch (command) {
-    case 'worker':
-      return workerCommand(argv, io);
-    case 'enqueue':
-      return enqueueCommand(argv, io);
-    case 'job':
-      return jobCommand(argv, io);
-  }
+  return RUNNERS[command](argv, io);
 }
 
 function parse<const Extra extends NonNullable<ParseArgsConfig['options']>>(command: QueueCommand, args: readonly string[], extra: Extra) {

@@ -1,7 +1,15 @@
 /**
  * zod schemas of the queue's public options; the option types are derived from them.
  */
+import { zodError } from '@pictor/core/adapter';
 import { z } from 'zod';
+
+/** Parses options with their schema; a failure is one invalid_request naming each bad field ("Invalid <what>: …"). */
+export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw zodError(`Invalid ${what}`, parsed.error);
+  return parsed.data;
+}
 
 /** BullMQ refuses custom ids that are integers or contain ':' (its key separator). */
 export const JobIdSchema = z

@@ -5,12 +5,11 @@
 import { Queue, type Job } from 'bullmq';
 import { z } from 'zod';
 import { parseImageRequest, invalidRequest, type ImageProvider, type ImageRequest } from 'pictor';
-import { zodError } from '@pictor/core/adapter';
 import { resolveClient, type ClientChoice } from './client-option.ts';
 import { toConnectionOptions, type QueueConnection } from './connection.ts';
 import { QueueTargetSchema } from './queue-target.ts';
 import type { ImageJobData, ImageJobProgress, ImageJobResult } from './job-data.ts';
-import { EnqueueOptionsSchema, FleetLimitsSchema, type EnqueueOptions, type FleetLimits } from './options.ts';
+import { EnqueueOptionsSchema, FleetLimitsSchema, parseOptions, type EnqueueOptions, type FleetLimits } from './options.ts';
 import { createResultWaiter, type WaitForResultOptions } from './results.ts';
 
 export const ImageQueueOptionsSchema = QueueTargetSchema
@@ -54,9 +53,7 @@ export interface ImageQueue {
 }
 
 export function createImageQueue(input: ImageQueueOptions): ImageQueue {
-  const parsed = ImageQueueOptionsSchema.safeParse(input);
-  if (!parsed.success) throw zodError('Invalid queue options', parsed.error);
-  const options = parsed.data;
+  const options = parseOptions(ImageQueueOptionsSchema, input, 'queue options');
   const client = resolveClient(input);
   const connection = toConnectionOptions(input.connection);
   const queue = new Queue<ImageJobData, ImageJobResult>(options.name, { connection, ...(options.prefix ? { prefix: options.prefix } : {}) });
@@ -71,12 +68,11 @@ export function createImageQueue(input: ImageQueueOptions): ImageQueue {
     queue,
     ready,
     async enqueue(request, enqueueOptions = {}) {
-      const opts = EnqueueOptionsSchema.safeParse(enqueueOptions);
-      if (!opts.success) throw zodError('Invalid enqueue options', opts.error);
+      const opts = parseOptions(EnqueueOptionsSchema, enqueueOptions, 'enqueue options');
       parseImageRequest(request);
       if (client) checkModel(client, request.model);
       await ready;
-      const { jobId, idempotencyKey, ...rest } = opts.data;
+      const { jobId, idempotencyKey, ...rest } = opts;
       const id = jobId ?? idempotencyKey;
       const job = await queue.add('generate', { request }, { ...rest, ...(id ? { jobId: id } : {}) });
       return { id: job.id as string };

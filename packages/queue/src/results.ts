@@ -5,8 +5,8 @@
 import { QueueEvents, type ConnectionOptions, type Job, type Queue } from 'bullmq';
 import { z } from 'zod';
 import { PictorError, notFound, taskFailed } from 'pictor';
-import { zodError } from '@pictor/core/adapter';
 import type { ImageJobResult } from './job-data.ts';
+import { parseOptions } from './options.ts';
 
 export const WaitForResultOptionsSchema = z
   .object({
@@ -35,9 +35,7 @@ export function createResultWaiter(queue: Queue, options: { connection: Connecti
   };
   return {
     async waitFor(id: string, input: WaitForResultOptions = {}): Promise<ImageJobResult> {
-      const parsed = WaitForResultOptionsSchema.safeParse(input);
-      if (!parsed.success) throw zodError('Invalid waitForResult options', parsed.error);
-      const waitOptions = parsed.data;
+      const waitOptions = parseOptions(WaitForResultOptionsSchema, input, 'waitForResult options');
       const queueEvents = await open();
       const job = (await queue.getJob(id)) as Job | undefined;
       if (!job) throw notFound(`No job "${id}" in queue ${options.name}`);

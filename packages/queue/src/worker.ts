@@ -10,6 +10,7 @@ import { zodError } from '@pictor/core/adapter';
 import { resolveClient, type ClientChoice } from './client-option.ts';
 import { toConnectionOptions, type QueueConnection } from './connection.ts';
 import { QueueTargetSchema } from './queue-target.ts';
+import { parseOptions } from './options.ts';
 import type { ImageJobData, ImageJobResult } from './job-data.ts';
 import type { ImageJob } from './queue.ts';
 import { createFleetBreaker, FleetBreakerSchema } from './fleet-breaker.ts';
@@ -100,9 +101,7 @@ export interface ImageWorker {
 }
 
 export function createImageWorker(input: ImageWorkerOptions): ImageWorker {
-  const parsed = ImageWorkerOptionsSchema.safeParse(input);
-  if (!parsed.success) throw zodError('Invalid worker options', parsed.error);
-  const options = parsed.data;
+  const options = parseOptions(ImageWorkerOptionsSchema, input, 'worker options');
   const client = resolveClient(input);
   if (!client) throw zodError('Invalid worker options', new z.ZodError([{ code: 'custom', path: ['client'], message: 'give a client or a config', input: undefined }]));
   const id = options.workerId ?? `${hostname()}:${process.pid}`;

@@ -15,84 +15,17 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createRequestHandler } from './emulator-handler.ts';
 import { send } from './emulator-http.ts';
 import { createEmulatorState } from './emulator-state.ts';
+import { parseFactoryOptions } from '@pictor/core/adapter';
+import type { ScriptedTask } from '@pictor/mock';
+import { EmulatorFaultsSchema, EmulatorOptionsSchema, type EmulatedProvider, type EmulatorFault, type EmulatorOptions } from './emulator-options.ts';
 
-export type EmulatedProvider = 'zai' | 'novita';
-export type EmulatedEndpoint = 'sync' | 'submit' | 'status' | 'image';
+export type { EmulatedEndpoint, EmulatedProvider, EmulatorFault, EmulatorOptions } from './emulator-options.ts';
 
-export interface EmulatorFault {
-  readonly provider?: EmulatedProvider | undefined;
-  readonly endpoint?: EmulatedEndpoint | undefined;
-  /**
-   * - http: answer `status` with the provider's error body (`code`: a Z.AI business code or a Novita reason)
-   * - reset: destroy the connection without answering
-   * - slow: answer normally after `delayMs`
-   * - malformed: answer 200 with truncated JSON
-   * - task_failed: accept the task, then end it FAIL/FAILED (`code` as the reason)
-   * - never_finish: accept the task and keep it running forever
-   * - empty: answer success with zero images
-   */
-  readonly type: 'http' | 'reset' | 'slow' | 'malformed' | 'task_failed' | 'never_finish' | 'empty';
-  readonly status?: number | undefined;
-  readonly code?: string | undefined;
-  readonly message?: string | undefined;
-  readonly retryAfterSeconds?: number | undefined;
-  readonly delayMs?: number | undefined;
-  /**
-   * For http/reset/malformed on a submit: create the task before failing (an ambiguous outcome, as
-   * when a provider times out after queuing). Default: true for 500/502/504, reset and malformed.
-   */
-  readonly afterAccept?: boolean | undefined;
-  /** How many times it strikes (default: once; unlimited when `rate` is set). */
-  readonly times?: number | undefined;
-  /** Probability per matching request, 0..1, from the seeded generator. */
-  readonly rate?: number | undefined;
-  /** Only requests whose prompt contains this text. */
-  readonly prompt?: string | undefined;
-}
-
-export interface EmulatorOptions {
-  /** Default 0: a free port. Always bound to 127.0.0.1. */
-  readonly port?: number | undefined;
-  /** Added to every response, in ms. */
-  readonly latencyMs?: number | undefined;
-  /** How long a task runs: ms, per provider, or a function of (provider, prompt, index). Default 200. */
-  readonly durations?: number | Partial<Record<EmulatedProvider, number>> | ((provider: EmulatedProvider, prompt: string, index: number) => number) | undefined;
-  readonly faults?: readonly EmulatorFault[] | undefined;
-  /** Seed of the generator behind `rate` faults (default 1). */
-  readonly seed?: number | undefined;
-  /** Accept only these keys (default: any non-empty bearer token). */
-  readonly apiKeys?: readonly string[] | undefined;
-  /** Image size served, overriding the requested one (benchmarks use a tiny one). */
-  readonly imageSize?: { width: number; height: number } | undefined;
-  /**
-   * The clock tasks age by (status reads compare it with a task's duration). Tests pass a manual
-   * clock to decide exactly when a task is done, instead of sleeping and hoping.
-   * @default Date.now
-   */
-  readonly now?: (() => number) | undefined;
-  /**
-   * Tasks that may run at once; a submit beyond it is refused as Z.AI does (HTTP 429, code 1302).
-   * @default unlimited
-   */
-  readonly maxConcurrentTasks?: number | undefined;
-  /**
-   * How long an idle keep-alive connection stays open. Benchmarks on a starved machine raise it: a
-   * client reusing a socket the server is closing sees "other side closed", an unknown submit outcome.
-   * @default 5000
-   */
-  readonly keepAliveTimeoutMs?: number | undefined;
-}
-
-export interface EmulatorTask {
+/** A task the emulator accepted: the mock's kind of task, with an id, a provider and its own duration. */
+export interface EmulatorTask extends ScriptedTask {
   readonly id: string;
   readonly provider: EmulatedProvider;
-  readonly prompt: string;
-  readonly width: number;
-  readonly height: number;
-  readonly acceptedAt: number;
   readonly durationMs: number;
-  readonly fate: 'ok' | 'failed' | 'empty';
-  readonly reason?: string | undefined;
   /** When the first status read saw it finished (for latency measurements). */
   observedDoneAt?: number | undefined;
   statusReads: number;
@@ -128,7 +61,8 @@ export interface EmulatorProviderConfig {
   readonly poll: { readonly typicalDurationMs: number };
 }
 
-export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulator> {
+  const options = parseFactoryOptions(EmulatorOptionsSchema, input, 'emulator');
   const state = createEmulatorState(options);
   const handle = createRequestHandler(state);
   const sockets = new Set<Socket>();
@@ -163,7 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       poll: { typicalDurationMs: Math.max(1, state.durationFor(provider, '', 0)) },
     }),
     concurrency: state.gate,
-    setFaults: state.setFaults,
+    setFaults: (faults) => state.setFaults(parseFactoryOptions(EmulatorFaultsSchema, faults, 'emulator faults')),
     reset: state.reset,
     close: () =>
       new Promise<void>((resolve) => {

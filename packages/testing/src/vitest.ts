@@ -5,3 +5,5 @@
 export { describeProviderContract } from './contract.ts';
 export type { ContractOptions } from './contract.ts';
 export type { ContractHarness, ContractScenario } from './contract-types.ts';
+export { pictorFailure, pictorThrown } from './pictor-failure.ts';
+export { replayGenerate } from './replay-generate.ts';

@@ -11,6 +11,13 @@ const auth = { authorization: 'Bearer emulator-key', 'content-type': 'applicatio
 const post = (url: string, body: unknown, headers: Record<string, string> = auth) => fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
 
 describe('startEmulator', () => {
+  it('refuses a misspelt option or fault field, naming it, instead of ignoring it', async () => {
+    await expect(startEmulator({ latency: 5 } as never)).rejects.toMatchObject({ kind: 'invalid_request', message: expect.stringMatching(/emulator.*latency/s) });
+    await expect(startEmulator({ faults: [{ type: 'http', statuss: 500 }] as never })).rejects.toMatchObject({ kind: 'invalid_request', message: expect.stringContaining('statuss') });
+    emulator = await startEmulator();
+    expect(() => emulator!.setFaults([{ type: 'explode' } as never])).toThrow(/emulator faults.*type/s);
+  });
+
   it('gives a provider config that points at it and polls at its pace', async () => {
     emulator = await startEmulator({ durations: { zai: 300, novita: 500 } });
     expect(emulator.providerConfig('zai')).toEqual({ baseURL: emulator.zaiBaseURL, apiKey: 'emulated-key', poll: { typicalDurationMs: 300 } });

@@ -6,6 +6,7 @@ import { PictorError, formatSize, invalidResponse, taskFailed, type ImageProvide
 import {
   createHttpClient,
   createProvider,
+  httpProviderDefaults,
   isoFromEpochSeconds,
   parseFactoryOptions,
   parseWireBody,
@@ -128,14 +129,7 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
     },
   };
 
-  return createProvider(adapter, {
-    retry: options.retry,
-    poll: options.poll,
-    strict: options.strict,
-    redactor: http.redactor,
-    baseURL: http.baseURL,
-    durations: options.durations,
-  });
+  return createProvider(adapter, httpProviderDefaults(options, http));
 }
 
 /**

@@ -4,8 +4,9 @@
  * must produce, and how many requests it may send for it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PictorError, type ImageRequest, type ImageResult } from '@pictor/core';
-import { bundledFixture, replay, resetReplay } from '@pictor/testing';
+import type { ImageRequest } from '@pictor/core';
+import { resetReplay } from '@pictor/testing';
+import { replayGenerate } from '@pictor/testing/vitest';
 import { createZai } from '../src/index.ts';
 
 const KEY = 'zai-observed-key.0123456789abcdefXYZ';
@@ -16,20 +17,8 @@ const fast = { poll: { firstDelayMs: 0, intervalMs: 1, minIntervalMs: 1 }, retry
 
 afterEach(() => resetReplay());
 
-async function run(name: string, request: ImageRequest, region: 'international' | 'mainland' = 'international') {
-  const scope = replay(bundledFixture(`zai/${name}`));
-  const outcome = await createZai({ apiKey: KEY, region })
-    .generate(request, fast)
-    .then(
-      (result: ImageResult) => ({ result, error: undefined }),
-      (error: unknown) => ({ result: undefined, error: error as PictorError }),
-    );
-  if (outcome.error) {
-    expect(outcome.error).toBeInstanceOf(PictorError);
-    expect(JSON.stringify(outcome.error.toJSON())).not.toContain(KEY);
-  }
-  return { ...outcome, requests: scope.requests, scope };
-}
+const run = (name: string, request: ImageRequest, region: 'international' | 'mainland' = 'international') =>
+  replayGenerate(`zai/${name}`, createZai({ apiKey: KEY, region }), request, fast, KEY);
 
 describe('observed Z.AI error bodies', () => {
   it('1113 on HTTP 429 is an empty balance, not a rate limit: not retried', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PictorError, collectEvents, type ImageResult, type PictorEvent, type TaskHandle } from '@pictor/core';
 import { bundledFixture, replay, resetReplay, type Replay } from '@pictor/testing';
 import { ZAI_BASE_URLS, ZAI_MODELS, createZai, mapZaiCode, readZaiError, type ZaiOptions } from '../src/index.ts';
+import { pictorFailure } from '@pictor/testing/vitest';
 
 const KEY = 'zai-test-key.0123456789abcdefXYZ';
 const fixture = (name: string) => bundledFixture(`zai/${name}`);
@@ -10,15 +11,12 @@ const fast = { poll: { firstDelayMs: 0, intervalMs: 1, minIntervalMs: 1 }, retry
 const zai = (options: ZaiOptions = {}) => createZai({ apiKey: KEY, ...options });
 const glm = { model: 'glm-image', prompt: 'A cute little kitten sitting on a sunny windowsill' } as const;
 
+/** A PictorError whose JSON (and stack) never carries the key. */
 async function failure(promise: Promise<unknown>): Promise<PictorError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PictorError);
-  expect(JSON.stringify((error as PictorError).toJSON())).not.toContain(KEY);
-  expect((error as PictorError).stack ?? '').not.toContain(KEY);
-  return error as PictorError;
+  const error = await pictorFailure(promise);
+  expect(JSON.stringify(error.toJSON())).not.toContain(KEY);
+  expect(error.stack ?? '').not.toContain(KEY);
+  return error;
 }
 
 afterEach(() => {

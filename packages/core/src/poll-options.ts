@@ -1,0 +1,56 @@
+/**
+ * The `poll` option (ProviderClientOptions.poll, WaitOptions.poll) as a zod schema; PollOptions is
+ * derived from it. Defaults are DEFAULT_POLL in poll.ts; how a plan uses them, read-plan.ts.
+ */
+import { z } from 'zod';
+
+/** A strict object, so a misspelt setting is refused instead of ignored. */
+export const PollOptionsSchema = z
+  .object({
+    /**
+     * The typical duration the ratios below are shares of. Default: the model's `typicalDurationMs`.
+     * Set it when the server runs at another pace than the real provider (an emulator, a staging proxy).
+     */
+    typicalDurationMs: z.number().positive().optional(),
+    /**
+     * Learned plan: the first read waits until this share of the model's tasks is usually done;
+     * later reads come before this share of the still-running ones would be. @default 0.08
+     */
+    readQuantile: z.number().gt(0).lt(1).optional(),
+    /**
+     * Learned plan: largest gap between reads in the bulk, as a share of the model's typical duration
+     * (fixed, so a slower provider keeps the same extra latency). @default 0.055
+     */
+    spacingRatio: z.number().min(0).optional(),
+    /** Learned plan: the same gap in ms, overriding `spacingRatio`. */
+    spacingMs: z.number().min(0).optional(),
+    /** Learned plan: past this learned quantile a task is "slow" and its reads thin out. @default 0.98 */
+    tailQuantile: z.number().gt(0).lt(1).optional(),
+    /** Learned plan: gap in the tail as a share of the time spent past `tailQuantile`. @default 0.25 */
+    tailRatio: z.number().min(0).optional(),
+    /** Fixed plan: delay before the first read, in ms. Default: `firstDelayRatio` x the model's typical duration. */
+    firstDelayMs: z.number().min(0).optional(),
+    /** Share of the typical duration to wait before the first read (default 0.75). */
+    firstDelayRatio: z.number().min(0).optional(),
+    /** Interval after the first read, in ms. Default: `intervalRatio` x the typical duration, within the bounds. */
+    intervalMs: z.number().min(0).optional(),
+    /** Interval after the first read as a share of the typical duration (default 0.05: 1 s for a 20-s model). */
+    intervalRatio: z.number().min(0).optional(),
+    /** Shortest interval between reads, in ms (default 200). */
+    minIntervalMs: z.number().min(0).optional(),
+    /** Longest interval between reads, in ms (default 10000). */
+    maxIntervalMs: z.number().min(0).optional(),
+    /** Growth of the interval per read (default 1.05), so a task far slower than usual is read less and less often. */
+    factor: z.number().optional(),
+    /** Random spread of each delay, 0..1 (default 0.1), so many waiters don't read in lockstep. */
+    jitter: z.number().min(0).max(1).optional(),
+    /** Total time a wait may take, measured from the call (default 10 minutes). */
+    timeoutMs: z.number().min(0).optional(),
+    /** Added to a provider eta so the read lands just after the task is done (default 50 ms). */
+    etaMarginMs: z.number().min(0).optional(),
+    /** Longest wait a provider eta may cause (default 2 minutes), in case an eta is wild. */
+    maxEtaWaitMs: z.number().min(0).optional(),
+  })
+  .strict();
+
+export type PollOptions = Readonly<z.output<typeof PollOptionsSchema>>;
