@@ -221,16 +221,18 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
   const fixed = usesFixedPlan(options);
   const typicalDurationMs = options.typicalDurationMs ?? context.typicalDurationMs;
   const sketch = context.durations ?? new DurationSketch(typicalDurationMs);
-  const settings = readPlanSettings(options, typicalDurationMs);
+  // Only the learned plan reads these (a fixed plan's task holds no object for them).
+  const settings = fixed ? undefined : readPlanSettings(options, typicalDurationMs);
   const started = Date.now();
   const startElapsed = context.elapsedMs ?? 0;
-  const elapsed = () => startElapsed + (Date.now() - started);
+  // Time since submission is startElapsed + (Date.now() - started), written out where it is read
+  // rather than as a closure every waiting task would hold.
   const deadline = started + timeoutMs;
   const seen = new Observation();
 
   let reads = 0;
   // The first read: when the plan's first read time has passed already (a resumed handle), at once.
-  let delay = Math.max(0, (fixed ? plan.first : firstReadAt(sketch, settings)) - startElapsed);
+  let delay = Math.max(0, (settings ? firstReadAt(sketch, settings) : plan.first) - startElapsed);
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);
@@ -240,14 +242,14 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
     if (context.signal?.aborted) throw abortedError(context.signal);
     // The task was still running when this read was sent: the plan counts from there, so a slow
     // answer does not stretch the cadence.
-    const sentAt = elapsed();
+    const sentAt = startElapsed + (Date.now() - started);
     const status = await context.read();
     reads++;
     context.onStatus?.(status, reads);
-    if (status.state === 'succeeded') seen.record(sketch, elapsed());
+    if (status.state === 'succeeded') seen.record(sketch, startElapsed + (Date.now() - started));
     if (status.state === 'succeeded' || status.state === 'failed') return { status, reads };
     seen.running(sentAt, status);
     if (status.etaMs !== undefined && status.etaMs > 0) delay = plan.fromEta(status.etaMs);
-    else delay = fixed ? plan.next(reads) : Math.max(0, nextReadAt(sketch, sentAt, settings) - elapsed());
+    else delay = settings ? Math.max(0, nextReadAt(sketch, sentAt, settings) - (startElapsed + (Date.now() - started))) : plan.next(reads);
   }
 }

@@ -1,7 +1,8 @@
 /** Waiting for a task: the polling loop around status reads, until a result, a failure or the deadline. */
 import { PictorError, abortedError, toPictorError } from './errors.ts';
 import { emit, type PictorEventListener } from './events.ts';
-import { pollUntilDone } from './poll.ts';
+import type { DurationSketch } from './durations.ts';
+import { pollUntilDone, type PollContext, type PollOptions, type PollOutcome } from './poll.ts';
 import { invalid, marked, specFor, type ProviderContext } from './provider-context.ts';
 import { readOnce, statusContext } from './provider-status.ts';
 import type { RetryContext } from './retry.ts';
@@ -13,45 +14,39 @@ export async function waitFor(
   options: WaitOptions | undefined,
   submitAttempts: number,
 ): Promise<ImageResult> {
-  const id = context.id;
   const spec = specFor(context, handle);
   if (handle.result) return marked(context, handle.result);
-  const poll = { ...context.defaults.poll, ...options?.poll };
-  // A server running at another pace than the real model (the emulator) says so with poll.typicalDurationMs.
-  const paceMs = poll.typicalDurationMs ?? spec.typicalDurationMs;
-  const reader = new StatusReader(context, handle, spec, options);
-  const { status } = await pollUntilDone({
-    read: () => reader.read(),
-    typicalDurationMs: paceMs,
-    durations: context.durations.sketch(id, handle.model, paceMs),
-    elapsedMs: Math.max(0, Date.now() - Date.parse(handle.submittedAt)),
-    options: poll,
-    signal: options?.signal,
-    onStatus: (s, n) => reader.seen(s, n),
-    onDeadline: (n, timeoutMs) =>
-      new PictorError({
-        kind: 'timeout',
-        provider: id,
-        retryable: false,
-        handle,
-        message: `${id} task ${handle.taskId} did not finish within ${timeoutMs} ms (${n} status reads); it may still complete: resume it with wait(handle)`,
-      }),
-  }).catch((error: unknown) => {
-    if (options?.signal?.aborted) throw abortedError(options.signal, id, handle);
+  const wait = new TaskWait(context, handle, spec, options);
+  // try/catch rather than .catch(): a pending wait then holds no extra promise and closure.
+  let outcome: PollOutcome;
+  try {
+    outcome = await pollUntilDone(wait);
+  } catch (error) {
+    if (options?.signal?.aborted) throw abortedError(options.signal, context.id, handle);
     throw error;
-  });
+  }
+  const status = outcome.status;
   if (status.state === 'failed' || !status.result) {
-    throw status.error ?? invalid(context, `${id} task ${handle.taskId} ended without a result`, handle);
+    throw status.error ?? invalid(context, `${context.id} task ${handle.taskId} ended without a result`, handle);
   }
   return {
     ...status.result,
-    timings: { ...status.result.timings, statusRequests: reader.reads, attempts: submitAttempts },
+    timings: { ...status.result.timings, statusRequests: outcome.reads, attempts: submitAttempts },
   };
 }
 
-/** The status reads of one wait: counts them and reports each to the call's listener. */
-class StatusReader {
-  reads = 0;
+/**
+ * One wait's poll context: what pollUntilDone needs, with `read`, `onStatus` and `onDeadline` as
+ * methods on the prototype rather than closures, so a waiting task holds one object for them all
+ * (bench/scale: 10,000 tasks in flight).
+ */
+class TaskWait implements PollContext {
+  readonly typicalDurationMs: number;
+  readonly durations: DurationSketch;
+  readonly elapsedMs: number;
+  readonly options: PollOptions;
+  readonly signal: AbortSignal | undefined;
+  private reads = 0;
   private readStartedAt = 0;
   private readonly context: ProviderContext<any>;
   private readonly handle: TaskHandle;
@@ -65,12 +60,19 @@ class StatusReader {
     this.spec = spec;
     this.retry = statusContext(context, handle, options);
     this.listener = options?.onEvent;
+    const poll = options?.poll ? { ...context.defaults.poll, ...options.poll } : (context.defaults.poll ?? {});
+    // A server running at another pace than the real model (the emulator) says so with poll.typicalDurationMs.
+    this.typicalDurationMs = poll.typicalDurationMs ?? spec.typicalDurationMs;
+    this.durations = context.durations.sketch(context.id, handle.model, this.typicalDurationMs);
+    this.elapsedMs = Math.max(0, Date.now() - Date.parse(handle.submittedAt));
+    this.options = poll;
+    this.signal = options?.signal;
   }
 
   async read(): Promise<TaskStatus> {
     if (this.listener) this.readStartedAt = Date.now();
     try {
-      return await readOnce(this.context, this.handle, this.spec, this.retry, this.reads + 1);
+      return await readOnce(this.context, this.handle, this.spec, this.retry, ++this.reads);
     } catch (error) {
       // Keep the handle on every error so the caller can resume instead of resubmitting.
       const pictorError = toPictorError(error, this.context.id);
@@ -78,8 +80,7 @@ class StatusReader {
     }
   }
 
-  seen(status: TaskStatus, reads: number): void {
-    this.reads = reads;
+  onStatus(status: TaskStatus, reads: number): void {
     if (!this.listener) return;
     emit(this.listener, {
       type: 'status',
@@ -91,6 +92,18 @@ class StatusReader {
       etaMs: status.etaMs,
       statusRequests: reads,
       durationMs: Date.now() - this.readStartedAt,
+    });
+  }
+
+  onDeadline(reads: number, timeoutMs: number): PictorError {
+    const id = this.context.id;
+    const handle = this.handle;
+    return new PictorError({
+      kind: 'timeout',
+      provider: id,
+      retryable: false,
+      handle,
+      message: `${id} task ${handle.taskId} did not finish within ${timeoutMs} ms (${reads} status reads); it may still complete: resume it with wait(handle)`,
     });
   }
 }
