@@ -18,46 +18,71 @@ export function statusContext(context: ProviderContext<any>, handle: TaskHandle,
   };
 }
 
-/** Reads the task once (`reads` counts this read); a handle that carries its result needs no read. */
-export async function readOnce(
+/**
+ * Reads the task once (`reads` counts this read); a handle that carries its result needs no read.
+ * A wait passes `keepHandle`: every error then carries the handle, so the caller can resume instead
+ * of resubmitting. Not async: a read that succeeds at first try (nearly all of them, thousands a
+ * minute in a busy worker) is the adapter's promise and one `then`, no async frame or withRetry
+ * setup (bench/scale); a failure, a listener (it times each attempt) or a missing method take
+ * readRetried's path.
+ */
+export function readOnce(
   context: ProviderContext<any>,
   handle: TaskHandle,
   spec: ModelSpec,
   retry: RetryContext,
   reads: number,
+  keepHandle = false,
 ): Promise<TaskStatus> {
-  if (handle.result) return { state: 'succeeded', result: marked(context, handle.result) };
   const readStatus = context.adapter.readStatus;
-  if (!readStatus) throw missing(context, 'readStatus', handle.model);
-  if (retry.onEvent) {
-    // A listener times the failed attempt for its 'retry' event: withRetry measures it from the start.
-    const outcome = await withRetry((attempt) => readStatus(handle, { signal: retry.signal, attempt }), retry);
-    return toTaskStatus(context, handle, spec, outcome.value, reads);
-  }
-  // No listener: the first attempt is awaited here, so a read that succeeds at once (nearly all of
-  // them, thousands a minute in a busy worker) costs one async frame instead of three (bench/scale).
-  let status: AdapterStatus;
+  if (handle.result || !readStatus || retry.onEvent) return readRetried(context, handle, spec, retry, reads, keepHandle, undefined);
+  let first: Promise<AdapterStatus>;
   try {
-    status = await readStatus(handle, { signal: retry.signal, attempt: 1 });
+    first = Promise.resolve(readStatus(handle, { signal: retry.signal, attempt: 1 }));
   } catch (error) {
-    status = await retryRead(readStatus, handle, retry, error);
+    return readRetried(context, handle, spec, retry, reads, keepHandle, { error });
   }
-  return toTaskStatus(context, handle, spec, status, reads);
+  return first.then(
+    (status) => {
+      try {
+        return toTaskStatus(context, handle, spec, status, reads);
+      } catch (error) {
+        throw keepHandle ? withHandle(context, handle, error) : error;
+      }
+    },
+    (error: unknown) => readRetried(context, handle, spec, retry, reads, keepHandle, { error }),
+  );
 }
 
 /**
- * The retries of a read whose first attempt failed with `firstError`: withRetry gets that failure
- * as its own attempt 1, so every decision (abort, shouldRetry, backoff, the final error) is its own.
+ * A read through withRetry. When the first attempt already failed (`failed`), withRetry gets that
+ * failure as its own attempt 1, so every decision (abort, shouldRetry, backoff, the final error) is its own.
  */
-async function retryRead(
-  readStatus: NonNullable<ProviderContext<any>['adapter']['readStatus']>,
+async function readRetried(
+  context: ProviderContext<any>,
   handle: TaskHandle,
+  spec: ModelSpec,
   retry: RetryContext,
-  firstError: unknown,
-): Promise<AdapterStatus> {
-  const signal = retry.signal;
-  const outcome = await withRetry((attempt) => (attempt === 1 ? Promise.reject(firstError) : readStatus(handle, { signal, attempt })), retry);
-  return outcome.value;
+  reads: number,
+  keepHandle: boolean,
+  failed: { readonly error: unknown } | undefined,
+): Promise<TaskStatus> {
+  if (handle.result) return { state: 'succeeded', result: marked(context, handle.result) };
+  try {
+    const readStatus = context.adapter.readStatus;
+    if (!readStatus) throw missing(context, 'readStatus', handle.model);
+    const signal = retry.signal;
+    const outcome = await withRetry((attempt) => (attempt === 1 && failed ? Promise.reject(failed.error) : readStatus(handle, { signal, attempt })), retry);
+    return toTaskStatus(context, handle, spec, outcome.value, reads);
+  } catch (error) {
+    throw keepHandle ? withHandle(context, handle, error) : error;
+  }
+}
+
+/** The error with the handle on it, so the caller can resume instead of resubmitting. */
+function withHandle(context: ProviderContext<any>, handle: TaskHandle, error: unknown): PictorError {
+  const pictorError = toPictorError(error, context.id);
+  return pictorError.handle ? pictorError : pictorError.with({ handle });
 }
 
 function toTaskStatus(context: ProviderContext<any>, handle: TaskHandle, spec: ModelSpec, status: AdapterStatus, reads: number): TaskStatus {

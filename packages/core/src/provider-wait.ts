@@ -1,46 +1,36 @@
 /** Waiting for a task: the polling loop around status reads, until a result, a failure or the deadline. */
-import { PictorError, abortedError, toPictorError } from './errors.ts';
+import { PictorError, abortedError } from './errors.ts';
 import { emit, type PictorEventListener } from './events.ts';
 import type { DurationSketch } from './durations.ts';
-import { pollUntilDone, type PollContext, type PollOptions, type PollOutcome } from './poll.ts';
+import { startPolling, type PollContext, type PollOptions, type PollOutcome, type PollSink } from './poll.ts';
 import { invalid, marked, specFor, type ProviderContext } from './provider-context.ts';
 import { readOnce, statusContext } from './provider-status.ts';
 import type { RetryContext } from './retry.ts';
 import type { ImageResult, ModelSpec, TaskHandle, TaskStatus, WaitOptions } from './types.ts';
 
-export async function waitFor(
+export function waitFor(
   context: ProviderContext<any>,
   handle: TaskHandle,
   options: WaitOptions | undefined,
   submitAttempts: number,
 ): Promise<ImageResult> {
-  const spec = specFor(context, handle);
-  if (handle.result) return marked(context, handle.result);
-  const wait = new TaskWait(context, handle, spec, options);
-  // try/catch rather than .catch(): a pending wait then holds no extra promise and closure.
-  let outcome: PollOutcome;
-  try {
-    outcome = await pollUntilDone(wait);
-  } catch (error) {
-    if (options?.signal?.aborted) throw abortedError(options.signal, context.id, handle);
-    throw error;
-  }
-  const status = outcome.status;
-  if (status.state === 'failed' || !status.result) {
-    throw status.error ?? invalid(context, `${context.id} task ${handle.taskId} ended without a result`, handle);
-  }
-  return {
-    ...status.result,
-    timings: { ...status.result.timings, statusRequests: outcome.reads, attempts: submitAttempts },
-  };
+  // Not async: the wait settles this promise itself (TaskWait is the poll's sink), so a waiting task
+  // holds no suspended frame or promise chain between the poll and its caller. A throw in the
+  // executor (a handle of another provider) rejects it, as it would in an async function.
+  return new Promise((resolve, reject) => {
+    const spec = specFor(context, handle);
+    if (handle.result) return resolve(marked(context, handle.result));
+    const wait = new TaskWait(context, handle, spec, options, submitAttempts, resolve, reject);
+    startPolling(wait, wait);
+  });
 }
 
 /**
- * One wait's poll context: what pollUntilDone needs, with `read`, `onStatus` and `onDeadline` as
- * methods on the prototype rather than closures, so a waiting task holds one object for them all
+ * One wait: what the poll needs (`read`, `onStatus`, `onDeadline` as methods on the prototype rather
+ * than closures) and where it ends (`done`, `fail`), so a waiting task holds one object for them all
  * (bench/scale: 10,000 tasks in flight).
  */
-class TaskWait implements PollContext {
+class TaskWait implements PollContext, PollSink {
   readonly typicalDurationMs: number;
   readonly durations: DurationSketch;
   readonly elapsedMs: number;
@@ -53,13 +43,27 @@ class TaskWait implements PollContext {
   private readonly spec: ModelSpec;
   private readonly retry: RetryContext;
   private readonly listener: PictorEventListener | undefined;
+  private readonly submitAttempts: number;
+  private readonly resolve: (result: ImageResult) => void;
+  private readonly reject: (error: unknown) => void;
 
-  constructor(context: ProviderContext<any>, handle: TaskHandle, spec: ModelSpec, options: WaitOptions | undefined) {
+  constructor(
+    context: ProviderContext<any>,
+    handle: TaskHandle,
+    spec: ModelSpec,
+    options: WaitOptions | undefined,
+    submitAttempts: number,
+    resolve: (result: ImageResult) => void,
+    reject: (error: unknown) => void,
+  ) {
     this.context = context;
     this.handle = handle;
     this.spec = spec;
     this.retry = statusContext(context, handle, options);
     this.listener = options?.onEvent;
+    this.submitAttempts = submitAttempts;
+    this.resolve = resolve;
+    this.reject = reject;
     const poll = options?.poll ? { ...context.defaults.poll, ...options.poll } : (context.defaults.poll ?? {});
     // A server running at another pace than the real model (the emulator) says so with poll.typicalDurationMs.
     this.typicalDurationMs = poll.typicalDurationMs ?? spec.typicalDurationMs;
@@ -69,15 +73,29 @@ class TaskWait implements PollContext {
     this.signal = options?.signal;
   }
 
-  async read(): Promise<TaskStatus> {
-    if (this.listener) this.readStartedAt = Date.now();
-    try {
-      return await readOnce(this.context, this.handle, this.spec, this.retry, ++this.reads);
-    } catch (error) {
-      // Keep the handle on every error so the caller can resume instead of resubmitting.
-      const pictorError = toPictorError(error, this.context.id);
-      throw pictorError.handle ? pictorError : pictorError.with({ handle: this.handle });
+  /** The poll ended with a final status: the result, with this wait's counts, or the task's error. */
+  done(outcome: PollOutcome): void {
+    const status = outcome.status;
+    const handle = this.handle;
+    if (status.state === 'failed' || !status.result) {
+      this.reject(status.error ?? invalid(this.context, `${this.context.id} task ${handle.taskId} ended without a result`, handle));
+      return;
     }
+    this.resolve({
+      ...status.result,
+      timings: { ...status.result.timings, statusRequests: outcome.reads, attempts: this.submitAttempts },
+    });
+  }
+
+  /** The poll failed: an abort says so with the handle (to resume); anything else as it is. */
+  fail(error: unknown): void {
+    const signal = this.signal;
+    this.reject(signal?.aborted ? abortedError(signal, this.context.id, this.handle) : error);
+  }
+
+  read(): Promise<TaskStatus> {
+    if (this.listener) this.readStartedAt = Date.now();
+    return readOnce(this.context, this.handle, this.spec, this.retry, ++this.reads, true);
   }
 
   onStatus(status: TaskStatus, reads: number): void {
