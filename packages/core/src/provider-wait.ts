@@ -64,7 +64,10 @@ class TaskWait implements PollContext, PollSink {
     this.submitAttempts = submitAttempts;
     this.resolve = resolve;
     this.reject = reject;
-    const poll = options?.poll ? { ...context.defaults.poll, ...options.poll } : (context.defaults.poll ?? {});
+    // The call's poll options over the provider's, merged only when both exist (read-only from here).
+    const own = options?.poll;
+    const base = context.defaults.poll;
+    const poll = own && base ? { ...base, ...own } : (own ?? base ?? {});
     // A server running at another pace than the real model (the emulator) says so with poll.typicalDurationMs.
     this.typicalDurationMs = poll.typicalDurationMs ?? spec.typicalDurationMs;
     this.durations = context.durations.sketch(context.id, handle.model, this.typicalDurationMs);
