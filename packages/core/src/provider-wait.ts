@@ -4,8 +4,7 @@ import { emit, type PictorEventListener } from './events.ts';
 import type { DurationSketch } from './durations.ts';
 import { startPolling, type PollContext, type PollOptions, type PollOutcome, type PollSink } from './poll.ts';
 import { invalid, marked, specFor, type ProviderContext } from './provider-context.ts';
-import { readOnce, statusContext } from './provider-status.ts';
-import type { RetryContext } from './retry.ts';
+import { StatusReader, statusContext } from './provider-status.ts';
 import type { ImageResult, ModelSpec, TaskHandle, TaskStatus, WaitOptions } from './types.ts';
 
 export function waitFor(
@@ -26,22 +25,17 @@ export function waitFor(
 }
 
 /**
- * One wait: what the poll needs (`read`, `onStatus`, `onDeadline` as methods on the prototype rather
- * than closures) and where it ends (`done`, `fail`), so a waiting task holds one object for them all
- * (bench/scale: 10,000 tasks in flight).
+ * One wait: its status reads (StatusReader), what the poll needs (`read`, `onStatus`, `onDeadline` as
+ * methods on the prototype rather than closures) and where it ends (`done`, `fail`), so a waiting
+ * task holds one object for them all (bench/scale: 10,000 tasks in flight).
  */
-class TaskWait implements PollContext, PollSink {
+class TaskWait extends StatusReader implements PollContext, PollSink {
   readonly typicalDurationMs: number;
   readonly durations: DurationSketch;
   readonly elapsedMs: number;
   readonly options: PollOptions;
   readonly signal: AbortSignal | undefined;
-  private reads = 0;
   private readStartedAt = 0;
-  private readonly context: ProviderContext<any>;
-  private readonly handle: TaskHandle;
-  private readonly spec: ModelSpec;
-  private readonly retry: RetryContext;
   private readonly listener: PictorEventListener | undefined;
   private readonly submitAttempts: number;
   private readonly resolve: (result: ImageResult) => void;
@@ -56,10 +50,7 @@ class TaskWait implements PollContext, PollSink {
     resolve: (result: ImageResult) => void,
     reject: (error: unknown) => void,
   ) {
-    this.context = context;
-    this.handle = handle;
-    this.spec = spec;
-    this.retry = statusContext(context, handle, options);
+    super(context, handle, spec, statusContext(context, handle, options), true);
     this.listener = options?.onEvent;
     this.submitAttempts = submitAttempts;
     this.resolve = resolve;
@@ -96,9 +87,9 @@ class TaskWait implements PollContext, PollSink {
     this.reject(signal?.aborted ? abortedError(signal, this.context.id, this.handle) : error);
   }
 
-  read(): Promise<TaskStatus> {
+  override read(): Promise<TaskStatus> {
     if (this.listener) this.readStartedAt = Date.now();
-    return readOnce(this.context, this.handle, this.spec, this.retry, ++this.reads, true);
+    return super.read();
   }
 
   onStatus(status: TaskStatus, reads: number): void {
