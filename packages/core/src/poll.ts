@@ -309,6 +309,7 @@ class PollRun {
       const signal = context.signal;
       if (signal?.aborted) throw abortedError(signal);
       if (ms <= 0) {
+        // Next microtask, as an await of a resolved promise would (PollRun has no `then`: not a thenable).
         void Promise.resolve(this).then(wake);
         return;
       }
