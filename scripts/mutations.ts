@@ -157,8 +157,8 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'poll-ignores-eta',
     file: 'packages/core/src/poll.ts',
-    find: 'if (status.etaMs !== undefined && status.etaMs > 0) delay = plan.fromEta(status.etaMs);',
-    replace: 'if (false) delay = plan.fromEta(0);',
+    find: 'if (status.etaMs !== undefined && status.etaMs > 0) this.delay = this.plan.fromEta(status.etaMs);',
+    replace: 'if (false) this.delay = this.plan.fromEta(0);',
     projects: ['novita'],
     tests: ['test/e2e.test.ts'],
   },

@@ -12,7 +12,6 @@
 import { DurationSketch } from './durations.ts';
 import { PictorError, abortedError } from './errors.ts';
 import { firstReadAt, nextReadAt, type ReadPlanSettings } from './read-plan.ts';
-import { sleep } from './sleep.ts';
 import type { PollOptions } from './poll-options.ts';
 import type { TaskStatus } from './types.ts';
 
@@ -171,42 +170,155 @@ class Observation {
   }
 }
 
-export async function pollUntilDone(context: PollContext): Promise<PollOutcome> {
-  const options = context.options ?? {};
-  const timeoutMs = options.timeoutMs ?? DEFAULT_POLL.timeoutMs;
-  const jitter = Math.min(1, Math.max(0, options.jitter ?? DEFAULT_POLL.jitter));
-  const random = context.random ?? Math.random;
-  const plan = new DelayPlan(context.typicalDurationMs, options);
-  const fixed = usesFixedPlan(options);
-  const typicalDurationMs = options.typicalDurationMs ?? context.typicalDurationMs;
-  const sketch = context.durations ?? new DurationSketch(typicalDurationMs);
-  const settings = readPlanSettings(options, typicalDurationMs);
-  const started = Date.now();
-  const startElapsed = context.elapsedMs ?? 0;
-  const elapsed = () => startElapsed + (Date.now() - started);
-  const deadline = started + timeoutMs;
-  const seen = new Observation();
+/** Where a poll run reports its end: pollUntilDone's promise, or a wait that shapes its result itself. */
+export interface PollSink {
+  done(outcome: PollOutcome): void;
+  fail(error: unknown): void;
+}
 
-  let reads = 0;
-  // The first read: when the plan's first read time has passed already (a resumed handle), at once.
-  let delay = Math.max(0, (fixed ? plan.first : firstReadAt(sketch, settings)) - startElapsed);
-  for (;;) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);
-    // Jitter spreads many waiters apart; never sleep past the deadline: wake for one last read there.
-    const spread = delay * (1 + jitter * (random() * 2 - 1));
-    await sleep(Math.min(Math.round(spread), remaining), context.signal);
-    if (context.signal?.aborted) throw abortedError(context.signal);
-    // The task was still running when this read was sent: the plan counts from there, so a slow
-    // answer does not stretch the cadence.
-    const sentAt = elapsed();
-    const status = await context.read();
-    reads++;
-    context.onStatus?.(status, reads);
-    if (status.state === 'succeeded') seen.record(sketch, elapsed());
-    if (status.state === 'succeeded' || status.state === 'failed') return { status, reads };
-    seen.running(sentAt, status);
-    if (status.etaMs !== undefined && status.etaMs > 0) delay = plan.fromEta(status.etaMs);
-    else delay = fixed ? plan.next(reads) : Math.max(0, nextReadAt(sketch, sentAt, settings) - elapsed());
+/**
+ * Reads until the task succeeds or fails, the deadline passes or the signal aborts. A PollRun and a
+ * timer rather than an async loop: a task sleeping between reads (nearly all of its life) then holds
+ * one object and one timer, no suspended frame, promise chain or closures (bench/scale).
+ */
+export function pollUntilDone(context: PollContext): Promise<PollOutcome> {
+  return new Promise((resolve, reject) => startPolling(context, { done: resolve, fail: reject }));
+}
+
+/**
+ * pollUntilDone without a promise of its own: the run reports its end to `sink.done`, or to
+ * `sink.fail` (also when done throws). Never throws itself (a bad setting goes to sink.fail). A
+ * provider's wait is its own sink, so a waiting task holds no promise between the poll and the caller's.
+ */
+export function startPolling(context: PollContext, sink: PollSink): void {
+  let run: PollRun;
+  try {
+    run = new PollRun(context, sink);
+  } catch (error) {
+    sink.fail(error);
+    return;
+  }
+  run.sleep();
+}
+
+/** `{ once: true }` for the abort listener, shared by every run. */
+const ONCE = { once: true } as const;
+
+/** The timer's callback: module-level, the run is its argument (no closure per sleep). */
+function wake(run: PollRun): void {
+  run.wake();
+}
+
+/** One wait's loop as state: sleep → wake → read → (done | sleep). Each step catches its own errors. */
+class PollRun {
+  private readonly context: PollContext;
+  private readonly sink: PollSink;
+  private readonly timeoutMs: number;
+  private readonly jitter: number;
+  private readonly plan: DelayPlan;
+  private readonly sketch: DurationSketch;
+  /** Only the learned plan reads these (a fixed plan's task holds no object for them). */
+  private readonly settings: ReadPlanSettings | undefined;
+  private readonly started: number;
+  /** Time already spent since submission when the run started (a resumed handle waits less). */
+  private readonly startElapsed: number;
+  private readonly deadline: number;
+  private readonly seen = new Observation();
+  private reads = 0;
+  private delay: number;
+  /** When the current read was sent, as time since submission. */
+  private sentAt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The read's handlers, bound once per run on its first read rather than once per read. */
+  private answered: ((status: TaskStatus) => void) | undefined;
+  private failed: ((error: unknown) => void) | undefined;
+
+  constructor(context: PollContext, sink: PollSink) {
+    const options = context.options ?? {};
+    this.context = context;
+    this.sink = sink;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_POLL.timeoutMs;
+    this.jitter = Math.min(1, Math.max(0, options.jitter ?? DEFAULT_POLL.jitter));
+    this.plan = new DelayPlan(context.typicalDurationMs, options);
+    const typicalDurationMs = options.typicalDurationMs ?? context.typicalDurationMs;
+    this.sketch = context.durations ?? new DurationSketch(typicalDurationMs);
+    this.settings = usesFixedPlan(options) ? undefined : readPlanSettings(options, typicalDurationMs);
+    this.started = Date.now();
+    this.startElapsed = context.elapsedMs ?? 0;
+    this.deadline = this.started + this.timeoutMs;
+    // The first read: when the plan's first read time has passed already (a resumed handle), at once.
+    this.delay = Math.max(0, (this.settings ? firstReadAt(this.sketch, this.settings) : this.plan.first) - this.startElapsed);
+  }
+
+  /** Time since submission (ms). */
+  private elapsed(): number {
+    return this.startElapsed + (Date.now() - this.started);
+  }
+
+  /** Waits `delay` (jittered) before the next read; at the deadline, fails instead. */
+  sleep(): void {
+    try {
+      const context = this.context;
+      const remaining = this.deadline - Date.now();
+      if (remaining <= 0) throw context.onDeadline(this.reads, this.timeoutMs);
+      // Jitter spreads many waiters apart; never sleep past the deadline: wake for one last read there.
+      const random = context.random ?? Math.random;
+      const spread = this.delay * (1 + this.jitter * (random() * 2 - 1));
+      const ms = Math.min(Math.round(spread), remaining);
+      const signal = context.signal;
+      if (signal?.aborted) throw abortedError(signal);
+      if (ms <= 0) {
+        // Next microtask, as an await of a resolved promise would (PollRun has no `then`: not a thenable).
+        void Promise.resolve(this).then(wake);
+        return;
+      }
+      this.timer = setTimeout(wake, ms, this);
+      // An abort interrupts the sleep at once (handleEvent), not at the next read.
+      signal?.addEventListener('abort', this, ONCE);
+    } catch (error) {
+      this.sink.fail(error);
+    }
+  }
+
+  /** The abort listener (an object with handleEvent, so no closure): ends the sleep at once. */
+  handleEvent(): void {
+    clearTimeout(this.timer);
+    this.sink.fail(abortedError(this.context.signal));
+  }
+
+  /** The sleep is over: read, unless the signal aborted meanwhile. */
+  wake(): void {
+    try {
+      const context = this.context;
+      const signal = context.signal;
+      signal?.removeEventListener('abort', this);
+      if (signal?.aborted) throw abortedError(signal);
+      // The task was still running when this read was sent: the plan counts from there, so a slow
+      // answer does not stretch the cadence.
+      this.sentAt = this.elapsed();
+      this.answered ??= this.answer.bind(this);
+      // A failed read ends the wait with its error (retries happened inside the read).
+      this.failed ??= this.sink.fail.bind(this.sink);
+      void Promise.resolve(context.read()).then(this.answered, this.failed);
+    } catch (error) {
+      this.sink.fail(error);
+    }
+  }
+
+  /** A read answered: done, or plan the next read and sleep. */
+  private answer(status: TaskStatus): void {
+    try {
+      const reads = ++this.reads;
+      this.context.onStatus?.(status, reads);
+      if (status.state === 'succeeded') this.seen.record(this.sketch, this.elapsed());
+      if (status.state === 'succeeded' || status.state === 'failed') return this.sink.done({ status, reads });
+      const sentAt = this.sentAt;
+      this.seen.running(sentAt, status);
+      if (status.etaMs !== undefined && status.etaMs > 0) this.delay = this.plan.fromEta(status.etaMs);
+      else this.delay = this.settings ? Math.max(0, nextReadAt(this.sketch, sentAt, this.settings) - this.elapsed()) : this.plan.next(reads);
+      this.sleep();
+    } catch (error) {
+      this.sink.fail(error);
+    }
   }
 }

@@ -19,18 +19,95 @@ export function statusContext(context: ProviderContext<any>, handle: TaskHandle,
 }
 
 /** Reads the task once (`reads` counts this read); a handle that carries its result needs no read. */
-export async function readOnce(
+export function readOnce(
   context: ProviderContext<any>,
   handle: TaskHandle,
   spec: ModelSpec,
   retry: RetryContext,
   reads: number,
 ): Promise<TaskStatus> {
-  if (handle.result) return { state: 'succeeded', result: marked(context, handle.result) };
-  const readStatus = context.adapter.readStatus;
-  if (!readStatus) throw missing(context, 'readStatus', handle.model);
-  const outcome = await withRetry((attempt) => readStatus(handle, { signal: retry.signal, attempt }), retry);
-  return toTaskStatus(context, handle, spec, outcome.value, reads);
+  return new StatusReader(context, handle, spec, retry, false, reads - 1).read();
+}
+
+/**
+ * The status reads of one task. A wait holds one for its whole life (TaskWait extends it) and passes
+ * `keepHandle`: every error then carries the handle, so the caller can resume instead of resubmitting.
+ * A read that succeeds at first try (nearly all of them, thousands a minute in a busy worker) is the
+ * adapter's promise and one `then` with handlers bound once per reader: no async frame, closures or
+ * withRetry setup per read (bench/scale). A failure, a listener (it times each attempt) or a missing
+ * method take the `retried` path.
+ */
+export class StatusReader {
+  protected readonly context: ProviderContext<any>;
+  protected readonly handle: TaskHandle;
+  private readonly spec: ModelSpec;
+  private readonly retry: RetryContext;
+  private readonly keepHandle: boolean;
+  /** Reads so far, this one included once read() has started. */
+  private reads: number;
+  private converted: ((status: AdapterStatus) => TaskStatus) | undefined;
+  private recovered: ((error: unknown) => Promise<TaskStatus>) | undefined;
+
+  constructor(context: ProviderContext<any>, handle: TaskHandle, spec: ModelSpec, retry: RetryContext, keepHandle: boolean, readsBefore = 0) {
+    this.context = context;
+    this.handle = handle;
+    this.spec = spec;
+    this.retry = retry;
+    this.keepHandle = keepHandle;
+    this.reads = readsBefore;
+  }
+
+  read(): Promise<TaskStatus> {
+    this.reads++;
+    const readStatus = this.context.adapter.readStatus;
+    if (this.handle.result || !readStatus || this.retry.onEvent) return this.retried(undefined);
+    let first: Promise<AdapterStatus>;
+    try {
+      first = Promise.resolve(readStatus(this.handle, { signal: this.retry.signal, attempt: 1 }));
+    } catch (error) {
+      return this.retried({ error });
+    }
+    this.converted ??= this.convert.bind(this);
+    this.recovered ??= this.recover.bind(this);
+    return first.then(this.converted, this.recovered);
+  }
+
+  private convert(status: AdapterStatus): TaskStatus {
+    try {
+      return toTaskStatus(this.context, this.handle, this.spec, status, this.reads);
+    } catch (error) {
+      throw this.withHandle(error);
+    }
+  }
+
+  private recover(error: unknown): Promise<TaskStatus> {
+    return this.retried({ error });
+  }
+
+  /**
+   * A read through withRetry. When the first attempt already failed (`failed`), withRetry gets that
+   * failure as its own attempt 1, so every decision (abort, shouldRetry, backoff, the final error) is its own.
+   */
+  private async retried(failed: { readonly error: unknown } | undefined): Promise<TaskStatus> {
+    const { context, handle } = this;
+    if (handle.result) return { state: 'succeeded', result: marked(context, handle.result) };
+    try {
+      const readStatus = context.adapter.readStatus;
+      if (!readStatus) throw missing(context, 'readStatus', handle.model);
+      const signal = this.retry.signal;
+      const read = (attempt: number) => (attempt === 1 && failed ? Promise.reject(failed.error) : readStatus(handle, { signal, attempt }));
+      return toTaskStatus(context, handle, this.spec, (await withRetry(read, this.retry)).value, this.reads);
+    } catch (error) {
+      throw this.withHandle(error);
+    }
+  }
+
+  /** A wait's error carries the handle, so the caller can resume instead of resubmitting. */
+  private withHandle(error: unknown): unknown {
+    if (!this.keepHandle) return error;
+    const pictorError = toPictorError(error, this.context.id);
+    return pictorError.handle ? pictorError : pictorError.with({ handle: this.handle });
+  }
 }
 
 function toTaskStatus(context: ProviderContext<any>, handle: TaskHandle, spec: ModelSpec, status: AdapterStatus, reads: number): TaskStatus {
