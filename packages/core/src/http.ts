@@ -9,6 +9,7 @@
  */
 import { PictorError, abortedError, invalidResponse, type ErrorKind, type PictorErrorOptions, type SubmitOutcome } from './errors.ts';
 import { parseJsonLossless } from './json.ts';
+import { RequestDeadline } from './deadline.ts';
 import { createKyTransport, loadKy } from './ky-transport.ts';
 import { Redactor, redactSecrets, redactValue } from './redact.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES, TIMED_OUT, TOO_LARGE, readCappedText } from './response-body.ts';
@@ -123,18 +124,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const url = request.searchParams ? `${relative}?${new URLSearchParams(request.searchParams)}` : relative;
     const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
     const where = { provider, method, path: relative, timeoutMs };
+    // One signal ends the request: timeoutMs for the headers, timeoutMs again for the body, or the caller's abort.
+    const deadline = new RequestDeadline(timeoutMs, request.signal);
     let response: Response;
     let text: Awaited<ReturnType<typeof readCappedText>>;
     try {
       response = await transport(url, {
         method,
-        timeoutMs,
         body: request.json === undefined ? undefined : JSON.stringify(request.json),
-        signal: request.signal,
+        signal: deadline.signal,
       });
-      text = await readCappedText(response, maxBytes, timeoutMs);
+      deadline.restart();
+      text = await readCappedText(response, maxBytes, deadline);
     } catch (error) {
-      throw await toHttpError(error, where, request.signal);
+      throw await toHttpError(error, where, request.signal, deadline.timedOut);
+    } finally {
+      deadline.done();
     }
     if (!response.ok) throw statusError(response, text, where, options.mapError);
     const requestId = response.headers.get('x-request-id') ?? response.headers.get('x-log-id') ?? undefined;
@@ -253,12 +258,11 @@ function errorBody(text: string): unknown {
   }
 }
 
-async function toHttpError(error: unknown, site: CallSite, signal: AbortSignal | undefined): Promise<PictorError> {
+async function toHttpError(error: unknown, site: CallSite, signal: AbortSignal | undefined, timedOut: boolean): Promise<PictorError> {
   const provider = site.provider;
   const where = `${site.method.toUpperCase()} /${site.path}`;
   if (signal?.aborted) return abortedError(signal, provider);
-  const { isNetworkError, isTimeoutError } = await loadKy();
-  if (isTimeoutError(error)) {
+  if (timedOut) {
     return new PictorError({
       kind: 'timeout',
       provider,
@@ -267,6 +271,7 @@ async function toHttpError(error: unknown, site: CallSite, signal: AbortSignal |
       cause: safeCause(error),
     });
   }
+  const { isNetworkError } = await loadKy();
   if (isNetworkError(error) || error instanceof TypeError) {
     const code = errorCode(error);
     const notSent = code !== undefined && NOT_SENT_CODES.has(code);

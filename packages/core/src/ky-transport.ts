@@ -1,10 +1,12 @@
 /**
  * One HTTP request through ky, built for the hot path. ky keeps what it is for: the URL under
- * the base URL, the per-request timeout, abort signals and its error types. The headers are
- * built once per client, and the request is handed to fetch as a URL and an init: fetch given
- * ky's Request would clone it, piping its body through a new TransformStream on every call
- * (bench/overhead.ts, issue 14). ky forwards options it does not know to fetch, which is how the
- * body reaches `dispatch` below.
+ * the base URL, its error types and network-error classification. The headers are built once per
+ * client, and the request is handed to fetch as a URL and an init: fetch given ky's Request would
+ * clone it, piping its body through a new TransformStream on every call (bench/overhead.ts,
+ * issue 14). The time limit and abort come as one signal from the caller (deadline.ts), handed
+ * straight to fetch: ky's own `timeout` and `signal` would add a timer, an `AbortSignal.any` and
+ * a signal-following Request per call. ky forwards options it does not know to fetch, which is
+ * how the body and the signal reach `dispatch` below.
  */
 import type { KyInstance, Options } from 'ky';
 
@@ -19,23 +21,26 @@ export interface TransportRequest {
   readonly method: 'get' | 'post';
   /** JSON text, already serialised. */
   readonly body?: string | undefined;
-  readonly signal?: AbortSignal | undefined;
-  readonly timeoutMs: number;
+  /** Ends the request (time limit or the caller's abort); fetch follows it, the body stream too. */
+  readonly signal: AbortSignal;
 }
 
 /** Sends one request; resolves with the response whatever its status (the caller reads it). */
 export type Transport = (path: string, request: TransportRequest) => Promise<Response>;
 
-/** The ky option that carries the body past ky to `dispatch` (ky passes unknown options to fetch). */
+/** The ky options that carry the body and the signal past ky to `dispatch` (ky passes unknown options to fetch). */
 const BODY = 'pictorBody';
+const SIGNAL = 'pictorSignal';
 
 export function createKyTransport(options: TransportOptions): Transport {
   const plainHeaders = { ...options.headers };
   const jsonHeaders = { ...options.headers, 'content-type': 'application/json' };
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  // Node's fetch ends on its signal; a custom one might not, so its promise is raced against the signal.
+  const fetchImpl = options.fetch ? endsOnAbort(options.fetch) : globalThis.fetch;
   const dispatch = (request: Request, init: Record<string, unknown>): Promise<Response> => {
     const body = init[BODY] as string | undefined;
-    return fetchImpl(request.url, { method: request.method, headers: body === undefined ? plainHeaders : jsonHeaders, body, signal: request.signal });
+    const signal = init[SIGNAL] as AbortSignal;
+    return fetchImpl(request.url, { method: request.method, headers: body === undefined ? plainHeaders : jsonHeaders, body, signal });
   };
   let instance: KyInstance | undefined;
   const create = async (): Promise<KyInstance> => {
@@ -45,6 +50,8 @@ export function createKyTransport(options: TransportOptions): Transport {
       prefix: options.baseURL,
       // Retries belong to retry.ts, the only place that knows whether one could pay twice.
       retry: 0,
+      // The time limit is the caller's signal (see above).
+      timeout: false,
       // Error statuses come back as responses: http.ts reads every body through the same cap.
       throwHttpErrors: false,
       fetch: dispatch as typeof globalThis.fetch,
@@ -52,13 +59,30 @@ export function createKyTransport(options: TransportOptions): Transport {
     return instance;
   };
   const send = (ky: KyInstance, path: string, request: TransportRequest): Promise<Response> => {
-    const kyOptions: Options & { [BODY]?: string } = { method: request.method, timeout: request.timeoutMs };
-    if (request.signal) kyOptions.signal = request.signal;
+    const kyOptions: Options & { [BODY]?: string; [SIGNAL]: AbortSignal } = { method: request.method, [SIGNAL]: request.signal };
     if (request.body !== undefined) kyOptions[BODY] = request.body;
     return ky(path, kyOptions);
   };
   // Once ky is loaded, ky's own promise is returned as is (no async wrapper adopting it).
   return (path, request) => (instance ? send(instance, path, request) : create().then((ky) => send(ky, path, request)));
+}
+
+/**
+ * A custom fetch (a test double, an instrumented wrapper) that ignores its signal would leave a
+ * request the deadline ended pending forever: the promise settles with the abort reason instead.
+ */
+function endsOnAbort(fetchImpl: typeof globalThis.fetch): typeof globalThis.fetch {
+  return (input, init) => {
+    const signal = init?.signal;
+    if (!signal) return fetchImpl(input, init);
+    return new Promise<Response>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settled = () => signal.removeEventListener('abort', onAbort);
+      fetchImpl(input, init).then(resolve, reject).finally(settled);
+    });
+  };
 }
 
 /**

@@ -16,14 +16,23 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 const decoder = new TextDecoder();
 const ignore = () => undefined;
 
+/** What ends a stalled body: the request's deadline (deadline.ts). */
+export interface BodyDeadline {
+  readonly signal: AbortSignal;
+  readonly timedOut: boolean;
+  /** The deadline cancels this reader when it ends, even under a custom fetch that ignores its signal. */
+  watch(reader: ReadableStreamDefaultReader<Uint8Array>): void;
+}
+
 /**
- * The body as UTF-8 text, or TOO_LARGE / TIMED_OUT. Network failures and aborts (the request's
- * signal also aborts the stream) reject with fetch's own error, for http.ts to classify.
+ * The body as UTF-8 text, or TOO_LARGE / TIMED_OUT (the deadline ran out while it streamed).
+ * Network failures and aborts reject with fetch's own error (or the abort's reason), for http.ts
+ * to classify.
  */
 export async function readCappedText(
   response: Response,
   maxBytes: number,
-  timeoutMs: number,
+  deadline: BodyDeadline,
 ): Promise<string | typeof TOO_LARGE | typeof TIMED_OUT> {
   const body = response.body;
   if (!body) return '';
@@ -34,18 +43,17 @@ export async function readCappedText(
     return TOO_LARGE;
   }
   const reader = body.getReader();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void reader.cancel().catch(ignore);
-  }, timeoutMs);
+  deadline.watch(reader);
   try {
     const bytes = await readAtMost(reader, maxBytes);
     if (bytes === TOO_LARGE) return TOO_LARGE;
-    if (timedOut) return TIMED_OUT;
+    // A reader the deadline cancelled ends like a complete body: what arrived is not all of it.
+    if (deadline.timedOut) return TIMED_OUT;
+    if (deadline.signal.aborted) throw deadline.signal.reason;
     return decoder.decode(bytes);
-  } finally {
-    clearTimeout(timer);
+  } catch (error) {
+    if (deadline.timedOut) return TIMED_OUT;
+    throw error;
   }
 }
 
