@@ -7,26 +7,16 @@
  */
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GLM_IMAGE_SIZES, PictorError, type ModelSpec, type TaskStatus } from '../src/index.ts';
+import { PictorError, type TaskStatus } from '../src/index.ts';
 import { pollUntilDone, startPolling } from '../src/poll.ts';
 import { createProvider, type AdapterStatus, type ProviderAdapter } from '../src/adapter-api.ts';
+import { asyncOnlySpec } from './model-spec.ts';
 
 afterEach(() => void vi.useRealTimers());
 
 const TASKS = 1000;
 
-const spec: ModelSpec = {
-  id: 'glm-image',
-  sizes: GLM_IMAGE_SIZES,
-  qualities: ['hd'],
-  defaultQuality: 'hd',
-  modes: ['async'],
-  defaultMode: 'async',
-  maxImagesPerCall: 1,
-  maxPromptLength: 100,
-  typicalDurationMs: 1000,
-  supports: { seed: false, watermark: false, userId: false },
-};
+const spec = asyncOnlySpec();
 
 const running: AdapterStatus = { state: 'running', raw: {} };
 const succeeded: AdapterStatus = { state: 'succeeded', output: { images: [{ url: 'https://img.test/a.png' }], raw: {} }, raw: {} };
