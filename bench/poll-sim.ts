@@ -5,6 +5,7 @@
  *   node --conditions=@pictor/source bench/poll-sim.ts
  */
 import { DurationSketch, POLL_PRESETS, type PollOptions } from '@pictor/core';
+import type { DurationSketchOptions } from '../packages/core/src/durations.ts';
 // Internals of the learned plan (not public API): the simulation drives them directly.
 import { readPlanSettings } from '../packages/core/src/poll.ts';
 import { firstReadAt, nextReadAt } from '../packages/core/src/read-plan.ts';
@@ -38,8 +39,8 @@ function runTask(sketch: DurationSketch, ms: number, options: PollOptions, learn
 }
 
 /** `warmup` tasks to learn, then `tasks` measured; the typical duration seeds the sketch. */
-export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0): SimResult {
-  const sketch = new DurationSketch(typicalMs);
+export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0, sketchOptions: DurationSketchOptions = {}): SimResult {
+  const sketch = new DurationSketch(typicalMs, sketchOptions);
   for (let i = 0; i < warmup; i++) runTask(sketch, durationAt(spec, offset + i), options, true, typicalMs);
   const extras: number[] = [];
   let reads = 0;

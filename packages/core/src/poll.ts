@@ -22,17 +22,23 @@ export interface PollOptions {
    */
   readonly typicalDurationMs?: number | undefined;
   /**
-   * Learned plan: the first read waits until this share of the model's tasks is usually done;
-   * later reads come before this share of the still-running ones would be. @default 0.08
+   * Learned plan: the extra latency (result ready to result seen) that half the tasks should stay
+   * within, as a share of the model's typical duration (0.03: 600 ms for a 20-s model). The plan
+   * spends its reads to meet this and `targetP90Ratio` with few reads (read-plan.ts).
+   * @default 0.03
    */
-  readonly readQuantile?: number | undefined;
+  readonly targetP50Ratio?: number | undefined;
+  /** Learned plan: the same p50 target in ms, overriding `targetP50Ratio`. */
+  readonly targetP50Ms?: number | undefined;
   /**
-   * Learned plan: largest gap between reads in the bulk, as a share of the model's typical duration
-   * (fixed, so a slower provider keeps the same extra latency). @default 0.055
+   * Learned plan: the extra latency 90% of tasks should stay within, as a share of the model's
+   * typical duration (0.06: 1.2 s for a 20-s model). The fastest tasks (under 10%) wait for the
+   * first read, which is what makes reading early unnecessary.
+   * @default 0.06
    */
-  readonly spacingRatio?: number | undefined;
-  /** Learned plan: the same gap in ms, overriding `spacingRatio`. */
-  readonly spacingMs?: number | undefined;
+  readonly targetP90Ratio?: number | undefined;
+  /** Learned plan: the same p90 target in ms, overriding `targetP90Ratio`. */
+  readonly targetP90Ms?: number | undefined;
   /** Learned plan: past this learned quantile a task is "slow" and its reads thin out. @default 0.98 */
   readonly tailQuantile?: number | undefined;
   /** Learned plan: gap in the tail as a share of the time spent past `tailQuantile`. @default 0.25 */
@@ -49,7 +55,11 @@ export interface PollOptions {
   readonly maxIntervalMs?: number | undefined;
   /** Growth of the interval per read (default 1.05), so a task far slower than usual is read less and less often. */
   readonly factor?: number | undefined;
-  /** Random spread of each delay, 0..1 (default 0.1), so many waiters don't read in lockstep. */
+  /**
+   * Random spread of each delay, 0..1, so many waiters don't read in lockstep. The fixed plan
+   * spreads both ways; the learned plan only shortens a delay (a longer gap would miss its target).
+   * @default 0.1
+   */
   readonly jitter?: number | undefined;
   /** Total time a wait may take, measured from the call (default 10 minutes). */
   readonly timeoutMs?: number | undefined;
@@ -60,8 +70,8 @@ export interface PollOptions {
 }
 
 export const DEFAULT_POLL = {
-  readQuantile: 0.08,
-  spacingRatio: 0.055,
+  targetP50Ratio: 0.03,
+  targetP90Ratio: 0.06,
   tailQuantile: 0.98,
   tailRatio: 0.25,
   firstDelayRatio: 0.75,
@@ -76,18 +86,20 @@ export const DEFAULT_POLL = {
 } as const;
 
 /**
- * Points on the latency/reads trade-off of the learned plan (bench/RESULTS.md, no provider eta,
- * glm-image-like durations, sigma 0.5, against a fixed 500 ms poller):
- * - balanced (the default): under a third of the poller's status reads, extra latency p50 about
- *   3% and p90 about 6% of the model's typical duration;
- * - eager: about 0.6x the poller's reads, p50 near the poller's;
- * - frugal: about a seventh of the poller's reads, seconds of extra latency.
+ * Points on the latency/reads trade-off of the learned plan, as extra-latency targets (shares of
+ * the model's typical duration; for a 20-s model):
+ * - balanced (the default): p50 <= 600 ms, p90 <= 1.2 s;
+ * - eager: p50 <= 250 ms (a quarter of a 1-s poll), p90 <= 600 ms;
+ * - frugal: p50 <= 1.2 s, p90 <= 2.4 s.
+ * For glm-image-like durations (log-normal, sigma 0.5) the fewest reads that can meet these, knowing
+ * the distribution exactly, are about 0.27x, 0.59x and 0.15x a fixed 500 ms poller's
+ * (bench/poll-frontier.ts); the plan lands within a few percent of that once it has learned.
  * With a provider eta (Novita) every preset follows the eta: about two reads per task.
  */
 export const POLL_PRESETS = {
   balanced: {},
-  eager: { readQuantile: 0.05, spacingRatio: 0.025 },
-  frugal: { readQuantile: 0.15, spacingRatio: 0.12 },
+  eager: { targetP50Ratio: 0.0125, targetP90Ratio: 0.03 },
+  frugal: { targetP50Ratio: 0.06, targetP90Ratio: 0.12 },
 } as const satisfies Record<string, PollOptions>;
 
 /** True when the caller set a fixed-cadence option: the fixed DelayPlan then replaces the learned plan. */
@@ -104,9 +116,11 @@ export function usesFixedPlan(options: PollOptions): boolean {
 /** The learned plan's settings from poll options and the model's typical duration (defaults filled in). */
 export function readPlanSettings(options: PollOptions, typicalDurationMs: number): ReadPlanSettings {
   const minIntervalMs = options.minIntervalMs ?? DEFAULT_POLL.minIntervalMs;
+  const p50Ms = Math.max(0, options.targetP50Ms ?? typicalDurationMs * (options.targetP50Ratio ?? DEFAULT_POLL.targetP50Ratio));
+  const p90Ms = Math.max(p50Ms, options.targetP90Ms ?? typicalDurationMs * (options.targetP90Ratio ?? DEFAULT_POLL.targetP90Ratio));
   return {
-    readQuantile: Math.min(0.5, Math.max(0.001, options.readQuantile ?? DEFAULT_POLL.readQuantile)),
-    spacingMs: Math.max(0, options.spacingMs ?? typicalDurationMs * (options.spacingRatio ?? DEFAULT_POLL.spacingRatio)),
+    p50Ms,
+    p90Ms,
     tailQuantile: Math.min(0.9999, Math.max(0.5, options.tailQuantile ?? DEFAULT_POLL.tailQuantile)),
     tailRatio: Math.max(0, options.tailRatio ?? DEFAULT_POLL.tailRatio),
     minIntervalMs,
@@ -229,13 +243,15 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
   const seen = new Observation();
 
   let reads = 0;
+  // A delay timed to a provider eta is spread both ways: reading before the eta only costs a read.
+  let byEta = false;
   // The first read: when the plan's first read time has passed already (a resumed handle), at once.
   let delay = Math.max(0, (fixed ? plan.first : firstReadAt(sketch, settings)) - startElapsed);
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);
     // Jitter spreads many waiters apart; never sleep past the deadline: wake for one last read there.
-    const spread = delay * (1 + jitter * (random() * 2 - 1));
+    const spread = delay * (fixed || byEta ? 1 + jitter * (random() * 2 - 1) : 1 - jitter * random());
     await sleep(Math.min(Math.round(spread), remaining), context.signal);
     if (context.signal?.aborted) throw abortedError(context.signal);
     // The task was still running when this read was sent: the plan counts from there, so a slow
@@ -247,7 +263,8 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
     if (status.state === 'succeeded') seen.record(sketch, elapsed());
     if (status.state === 'succeeded' || status.state === 'failed') return { status, reads };
     seen.running(sentAt, status);
-    if (status.etaMs !== undefined && status.etaMs > 0) delay = plan.fromEta(status.etaMs);
+    byEta = status.etaMs !== undefined && status.etaMs > 0;
+    if (byEta) delay = plan.fromEta(status.etaMs as number);
     else delay = fixed ? plan.next(reads) : Math.max(0, nextReadAt(sketch, sentAt, settings) - elapsed());
   }
 }

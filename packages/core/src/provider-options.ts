@@ -27,9 +27,10 @@ const pollShape = {
   timeoutMs: z.number().min(0).optional(),
   etaMarginMs: z.number().min(0).optional(),
   maxEtaWaitMs: z.number().min(0).optional(),
-  readQuantile: z.number().gt(0).lt(1).optional(),
-  spacingRatio: z.number().min(0).optional(),
-  spacingMs: z.number().min(0).optional(),
+  targetP50Ratio: z.number().min(0).optional(),
+  targetP50Ms: z.number().min(0).optional(),
+  targetP90Ratio: z.number().min(0).optional(),
+  targetP90Ms: z.number().min(0).optional(),
   tailQuantile: z.number().gt(0).lt(1).optional(),
   tailRatio: z.number().min(0).optional(),
 } satisfies Record<keyof PollOptions, z.ZodType>;

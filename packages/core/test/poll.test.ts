@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DurationSketch, POLL_PRESETS, PictorError, type TaskStatus } from '../src/index.ts';
 import { planDelays, pollUntilDone } from '../src/poll.ts';
+import { PLAN_MARGINS } from '../src/read-plan.ts';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
@@ -80,7 +81,7 @@ describe('pollUntilDone', () => {
       await new Promise((r) => setTimeout(r, 400));
       return sent.length < 3 ? { state: 'running' } : { state: 'succeeded' };
     });
-    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0, spacingMs: 1000, readQuantile: 0.3 }, onDeadline: deadline });
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0, targetP50Ms: 1000, targetP90Ms: 1000 }, onDeadline: deadline });
     await vi.advanceTimersByTimeAsync(30_000);
     await expect(done).resolves.toMatchObject({ reads: 3 });
     expect([sent[1]! - sent[0]!, sent[2]! - sent[1]!]).toEqual([1000, 1000]);
@@ -88,11 +89,20 @@ describe('pollUntilDone', () => {
 
   it('applies jitter within its bounds', async () => {
     const { read, times } = scripted([{ state: 'succeeded' }]);
-    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 0 });
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 1 });
     await vi.advanceTimersByTimeAsync(10_000);
     await done;
-    // The learned plan's first read (at the 8% quantile of the prior), 10% early.
-    expect(times).toEqual([Math.round(0.9 * new DurationSketch(10_000).quantile(0.08))]);
+    // The learned plan's first read (at the prior's PLAN_MARGINS.sacrifice quantile), 10% early: the
+    // learned plan's jitter only shortens a delay.
+    expect(times).toEqual([Math.round(0.9 * new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice))]);
+  });
+
+  it('never lengthens a learned delay with jitter (a longer gap would miss its latency target)', async () => {
+    const { read, times } = scripted([{ state: 'succeeded' }]);
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.5 }, onDeadline: deadline, random: () => 0 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await done;
+    expect(times).toEqual([Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice))]);
   });
 
   it('stops at the total deadline with one last read', async () => {
