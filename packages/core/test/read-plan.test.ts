@@ -59,13 +59,13 @@ describe('read plan', () => {
     expect(gapAt(sketch, sketch.quantile(0.5), settings)).toBeCloseTo(settings.p90Ms, 6);
     expect(gapAt(sketch, sketch.quantile(0.93), settings)).toBeCloseTo(settings.p50Ms, 6);
     // Only as many tasks in the dense region as the p50 target needs: with gaps of b = 2a elsewhere,
-    // half of those meet it by chance, so the dense share is (0.51 - 0.9 / 2) / (1 - 1/2) = 12%.
+    // half of those meet it by chance, so the dense share is (0.52 - 0.895 / 2) / (1 - 1/2) = 14.5%.
     let dense = 0;
     for (let t = firstReadAt(sketch, settings); t < sketch.quantile(0.98); t = nextReadAt(sketch, t, settings)) {
       if (Math.abs(gapAt(sketch, t, settings) - settings.p50Ms) < 1e-6) dense += sketch.cdf(t + settings.p50Ms) - sketch.cdf(t);
     }
-    expect(dense).toBeGreaterThan(0.09);
-    expect(dense).toBeLessThan(0.16);
+    expect(dense).toBeGreaterThan(0.12);
+    expect(dense).toBeLessThan(0.18);
   });
 
   it('meets its targets on a known distribution, near the fewest reads possible', () => {
@@ -80,7 +80,9 @@ describe('read plan', () => {
     const eager = measure(sketch, tasks, readPlanSettings(POLL_PRESETS.eager, 20_000));
     expect(eager.p50).toBeLessThanOrEqual(250);
     expect(eager.p90).toBeLessThanOrEqual(600);
-    expect(eager.ratio).toBeLessThan(0.65);
+    // Frontier: 0.580x (lower bound) to 0.595x; the plan's margins cost about 8% here.
+    expect(eager.ratio).toBeGreaterThan(0.58);
+    expect(eager.ratio).toBeLessThan(0.67);
     const frugal = measure(sketch, tasks, readPlanSettings(POLL_PRESETS.frugal, 20_000));
     expect(frugal.reads).toBeLessThan(balanced.reads);
     expect(balanced.reads).toBeLessThan(eager.reads);
