@@ -245,6 +245,9 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
   let reads = 0;
   // A delay timed to a provider eta is spread both ways: reading before the eta only costs a read.
   let byEta = false;
+  // How late this task's sleeps woke (moving average, ms). The learned plan wakes that much early:
+  // its gaps are sized to latency targets, and on a busy event loop every read would land late.
+  let lateMs = 0;
   // The first read: when the plan's first read time has passed already (a resumed handle), at once.
   let delay = Math.max(0, (fixed ? plan.first : firstReadAt(sketch, settings)) - startElapsed);
   for (;;) {
@@ -252,8 +255,12 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
     if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);
     // Jitter spreads many waiters apart; never sleep past the deadline: wake for one last read there.
     const spread = delay * (fixed || byEta ? 1 + jitter * (random() * 2 - 1) : 1 - jitter * random());
-    await sleep(Math.min(Math.round(spread), remaining), context.signal);
+    const wanted = Math.min(Math.round(spread), remaining);
+    const nap = fixed || byEta ? wanted : wanted - Math.min(Math.round(lateMs), Math.floor(wanted / 2));
+    const napFrom = Date.now();
+    await sleep(nap, context.signal);
     if (context.signal?.aborted) throw abortedError(context.signal);
+    lateMs = 0.5 * lateMs + 0.5 * Math.max(0, Date.now() - napFrom - nap);
     // The task was still running when this read was sent: the plan counts from there, so a slow
     // answer does not stretch the cadence.
     const sentAt = elapsed();

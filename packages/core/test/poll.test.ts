@@ -105,6 +105,22 @@ describe('pollUntilDone', () => {
     expect(times).toEqual([Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice))]);
   });
 
+  it('wakes the learned plan early by the lateness its own sleeps showed', async () => {
+    const { read, times } = scripted([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
+    const first = Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice));
+    // A busy event loop: the clock jumps 40 ms while the first sleep is still pending.
+    setTimeout(() => vi.setSystemTime(Date.now() + 40), first - 1);
+    const options = { jitter: 0, targetP50Ms: 1000, targetP90Ms: 1000 };
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options, onDeadline: deadline });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(done).resolves.toMatchObject({ reads: 3 });
+    const at = times;
+    expect(at[0]).toBe(first + 40);
+    // Planned 1000 ms after the (late) first read; half the measured 40 ms lateness is taken off.
+    expect((at[1] as number) - (at[0] as number)).toBe(980);
+    expect((at[2] as number) - (at[1] as number)).toBe(990);
+  });
+
   it('stops at the total deadline with one last read', async () => {
     const { read, times } = scripted([{ state: 'running' }]);
     const done = pollUntilDone({ read, typicalDurationMs: 1000, options: { timeoutMs: 3000 }, onDeadline: deadline, random: () => 0.5 });
