@@ -57,7 +57,8 @@ export interface PollOptions {
   readonly factor?: number | undefined;
   /**
    * Random spread of each delay, 0..1, so many waiters don't read in lockstep. The fixed plan
-   * spreads both ways; the learned plan only shortens a delay (a longer gap would miss its target).
+   * spreads every delay both ways; the learned plan only brings its first read earlier (its later
+   * gaps count from each read, so the offset lasts, and a longer gap would miss its target).
    * @default 0.1
    */
   readonly jitter?: number | undefined;
@@ -254,7 +255,10 @@ export async function pollUntilDone(context: PollContext): Promise<PollOutcome> 
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw context.onDeadline(reads, timeoutMs);
     // Jitter spreads many waiters apart; never sleep past the deadline: wake for one last read there.
-    const spread = delay * (fixed || byEta ? 1 + jitter * (random() * 2 - 1) : 1 - jitter * random());
+    // The learned plan jitters only its first read, and only earlier: later gaps count from when
+    // each read was sent, so that one offset keeps the task apart from others for good, and a
+    // longer or shorter gap would cost latency or reads.
+    const spread = delay * (fixed || byEta ? 1 + jitter * (random() * 2 - 1) : reads === 0 ? 1 - jitter * random() : 1);
     const wanted = Math.min(Math.round(spread), remaining);
     const nap = fixed || byEta ? wanted : wanted - Math.min(Math.round(lateMs), Math.floor(wanted / 2));
     const napFrom = Date.now();
