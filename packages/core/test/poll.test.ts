@@ -105,6 +105,16 @@ describe('pollUntilDone', () => {
     expect(times).toEqual([Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice))]);
   });
 
+  it('jitters only the learned plan\'s first read: later gaps keep their planned size', async () => {
+    const { read, times } = scripted([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
+    const options = { jitter: 0.5, targetP50Ms: 1000, targetP90Ms: 1000 };
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options, onDeadline: deadline, random: () => 1 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(done).resolves.toMatchObject({ reads: 3 });
+    expect(times[0]).toBe(Math.round(0.5 * new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice)));
+    expect([(times[1] as number) - (times[0] as number), (times[2] as number) - (times[1] as number)]).toEqual([1000, 1000]);
+  });
+
   it('wakes the learned plan early by the lateness its own sleeps showed', async () => {
     const { read, times } = scripted([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
     const first = Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice));
