@@ -27,6 +27,8 @@ process.on('message', (message: { type: string; faults?: EmulatorFault[] }) => {
         submitsByPrompt: Object.fromEntries(emulator.submitsByPrompt),
         // When each task was done on the server, by prompt (for extra-latency measurements).
         doneAt: Object.fromEntries([...emulator.tasks.values()].map((t) => [t.prompt, t.acceptedAt + t.durationMs])),
+        // When the first status read that saw it done arrived, on the server's clock (same clock as doneAt).
+        seenDoneAt: Object.fromEntries([...emulator.tasks.values()].flatMap((t) => (t.observedDoneAt === undefined ? [] : [[t.prompt, t.observedDoneAt]]))),
         tasks: emulator.tasks.size,
       });
       break;

@@ -18,6 +18,7 @@ export interface Counters {
   counters: Record<string, number>;
   submitsByPrompt: Record<string, number>;
   doneAt: Record<string, number>;
+  seenDoneAt: Record<string, number>;
   tasks: number;
 }
 

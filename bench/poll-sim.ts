@@ -1,10 +1,14 @@
 /**
  * A fast in-process model of polling (no timers, no HTTP): tasks with sampled durations,
- * read at the times nextReadAt plans from a sketch that learns from each finished task.
- * Used to tune the presets before the real benchmark (bench/polling.ts).
+ * read at the times nextReadAt plans from a sketch that learns from each finished task,
+ * 20 in flight at a time.
+ * Used to tune the presets before the real benchmark (bench/polling.ts); bench/poll-frontier.ts
+ * gives the fewest reads any schedule needs for the same targets. Left out here: the jitter of
+ * the first read, client lag, the HTTP round trip.
  *   node --conditions=@pictor/source bench/poll-sim.ts
  */
 import { DurationSketch, POLL_PRESETS, type PollOptions } from '@pictor/core';
+import type { DurationSketchOptions } from '../packages/core/src/durations.ts';
 // Internals of the learned plan (not public API): the simulation drives them directly.
 import { readPlanSettings } from '../packages/core/src/poll.ts';
 import { firstReadAt, nextReadAt } from '../packages/core/src/read-plan.ts';
@@ -21,32 +25,52 @@ const pct = (values: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
 };
 
-/** Reads and extra latency of one task of duration `ms` under the current sketch; learns from it. */
-function runTask(sketch: DurationSketch, ms: number, options: PollOptions, learn: boolean, typicalMs: number): { reads: number; extra: number } {
-  const settings = readPlanSettings(options, typicalMs);
-  let t = firstReadAt(sketch, settings);
-  let last = 0;
-  let reads = 0;
-  for (;;) {
-    if (reads > 0) t = nextReadAt(sketch, t, settings);
-    reads++;
-    if (t >= ms) break;
-    last = t;
-  }
-  if (learn) sketch.observe(last, t);
-  return { reads, extra: t - ms };
+interface Active {
+  readonly index: number;
+  readonly start: number;
+  readonly ms: number;
+  next: number;
+  last: number;
+  reads: number;
 }
 
-/** `warmup` tasks to learn, then `tasks` measured; the typical duration seeds the sketch. */
-export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0): SimResult {
-  const sketch = new DurationSketch(typicalMs);
-  for (let i = 0; i < warmup; i++) runTask(sketch, durationAt(spec, offset + i), options, true, typicalMs);
+/**
+ * `warmup` tasks to learn, then `tasks` measured, `concurrency` in flight at a time as in
+ * bench/polling.ts (a new task starts when one ends, so the sketch learns in completion order:
+ * the slow tasks of a slowed-down provider arrive last). The typical duration seeds the sketch.
+ */
+export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0, sketchOptions: DurationSketchOptions = {}, concurrency = 20): SimResult {
+  const sketch = new DurationSketch(typicalMs, sketchOptions);
+  const settings = readPlanSettings(options, typicalMs);
+  const total = warmup + tasks;
   const extras: number[] = [];
   let reads = 0;
-  for (let i = 0; i < tasks; i++) {
-    const r = runTask(sketch, durationAt(spec, offset + warmup + i), options, true, typicalMs);
-    extras.push(r.extra);
-    reads += r.reads;
+  let started = 0;
+  const active: Active[] = [];
+  const launch = (at: number) => {
+    const index = started++;
+    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings), last: 0, reads: 0 });
+  };
+  for (let i = 0; i < Math.min(concurrency, total); i++) launch(0);
+  while (active.length > 0) {
+    let k = 0;
+    for (let i = 1; i < active.length; i++) if ((active[i] as Active).next < (active[k] as Active).next) k = i;
+    const task = active[k] as Active;
+    const now = task.next;
+    const elapsed = now - task.start;
+    task.reads++;
+    if (elapsed < task.ms) {
+      task.last = elapsed;
+      task.next = task.start + nextReadAt(sketch, elapsed, settings);
+      continue;
+    }
+    sketch.observe(task.last, elapsed);
+    if (task.index >= warmup) {
+      extras.push(elapsed - task.ms);
+      reads += task.reads;
+    }
+    active.splice(k, 1);
+    if (started < total) launch(now);
   }
   return { reads: reads / tasks, p50: pct(extras, 0.5), p90: pct(extras, 0.9) };
 }

@@ -157,7 +157,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'poll-ignores-eta',
     file: 'packages/core/src/poll.ts',
-    find: 'if (status.etaMs !== undefined && status.etaMs > 0) this.delay = this.plan.fromEta(status.etaMs);',
+    find: 'if (this.byEta) this.delay = this.plan.fromEta(status.etaMs as number);',
     replace: 'if (false) this.delay = this.plan.fromEta(0);',
     projects: ['novita'],
     tests: ['test/e2e.test.ts'],

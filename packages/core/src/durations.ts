@@ -40,18 +40,23 @@ export const sketchSnapshotSchema = z
 export type DurationSketchSnapshot = z.infer<typeof sketchSnapshotSchema>;
 
 /** Position of `ms` in bin units (bin i spans [i, i+1)), clamped to the layout. */
-function binPosition(ms: number): number {
+export function binPosition(ms: number): number {
   if (!(ms > SKETCH_LAYOUT.minMs)) return 0;
   return Math.min(SKETCH_LAYOUT.bins, (Math.log(ms) - LOG_MIN) / LOG_RATIO);
 }
 
 const binTime = (position: number) => Math.exp(LOG_MIN + position * LOG_RATIO);
 
+/** Start (ms) of bin i; binStartMs(i + 1) is its end. */
+export const binStartMs = (i: number): number => binTime(i);
+
 export class DurationSketch {
   /** One weight per bin; decayed on each observation. */
   readonly weights = new Float64Array(SKETCH_LAYOUT.bins);
   /** Observations recorded (prior excluded), for diagnostics. */
   observations = 0;
+  /** Bumped on every change, so plans derived from the sketch know when to recompute. */
+  revision = 0;
   private readonly decay: number;
 
   constructor(typicalDurationMs: number, options: DurationSketchOptions = {}) {
@@ -112,12 +117,14 @@ export class DurationSketch {
       this.weights[i] = (this.weights[i] as number) + 0.5 * even + 0.5 * learned;
     }
     this.observations++;
+    this.revision++;
   }
 
   /** Adds another sketch's weights (e.g. a fleet's), as if its tasks had been seen here. */
   merge(other: DurationSketch | DurationSketchSnapshot): void {
     for (let i = 0; i < this.weights.length; i++) this.weights[i] = (this.weights[i] as number) + (other.weights[i] as number);
     this.observations += other.observations;
+    this.revision++;
   }
 
   toJSON(): DurationSketchSnapshot {

@@ -13,17 +13,23 @@ export const PollOptionsSchema = z
      */
     typicalDurationMs: z.number().positive().optional(),
     /**
-     * Learned plan: the first read waits until this share of the model's tasks is usually done;
-     * later reads come before this share of the still-running ones would be. @default 0.08
+     * Learned plan: the extra latency (result ready to result seen) that half the tasks should stay
+     * within, as a share of the model's typical duration (0.03: 600 ms for a 20-s model). The plan
+     * spends its reads to meet this and `targetP90Ratio` with few reads (read-plan.ts).
+     * @default 0.03
      */
-    readQuantile: z.number().gt(0).lt(1).optional(),
+    targetP50Ratio: z.number().min(0).optional(),
+    /** Learned plan: the same p50 target in ms, overriding `targetP50Ratio`. */
+    targetP50Ms: z.number().min(0).optional(),
     /**
-     * Learned plan: largest gap between reads in the bulk, as a share of the model's typical duration
-     * (fixed, so a slower provider keeps the same extra latency). @default 0.055
+     * Learned plan: the extra latency 90% of tasks should stay within, as a share of the model's
+     * typical duration (0.06: 1.2 s for a 20-s model). The fastest tasks (under 10%) wait for the
+     * first read, which is what makes reading early unnecessary.
+     * @default 0.06
      */
-    spacingRatio: z.number().min(0).optional(),
-    /** Learned plan: the same gap in ms, overriding `spacingRatio`. */
-    spacingMs: z.number().min(0).optional(),
+    targetP90Ratio: z.number().min(0).optional(),
+    /** Learned plan: the same p90 target in ms, overriding `targetP90Ratio`. */
+    targetP90Ms: z.number().min(0).optional(),
     /** Learned plan: past this learned quantile a task is "slow" and its reads thin out. @default 0.98 */
     tailQuantile: z.number().gt(0).lt(1).optional(),
     /** Learned plan: gap in the tail as a share of the time spent past `tailQuantile`. @default 0.25 */
@@ -42,7 +48,12 @@ export const PollOptionsSchema = z
     maxIntervalMs: z.number().min(0).optional(),
     /** Growth of the interval per read (default 1.05), so a task far slower than usual is read less and less often. */
     factor: z.number().optional(),
-    /** Random spread of each delay, 0..1 (default 0.1), so many waiters don't read in lockstep. */
+    /**
+     * Random spread of each delay, 0..1, so many waiters don't read in lockstep. The fixed plan
+     * spreads every delay both ways; the learned plan only brings its first read earlier (its later
+     * gaps count from each read, so the offset lasts, and a longer gap would miss its target).
+     * @default 0.1
+     */
     jitter: z.number().min(0).max(1).optional(),
     /** Total time a wait may take, measured from the call (default 10 minutes). */
     timeoutMs: z.number().min(0).optional(),

@@ -18,8 +18,8 @@ import type { TaskStatus } from './types.ts';
 export type { PollOptions } from './poll-options.ts';
 
 export const DEFAULT_POLL = {
-  readQuantile: 0.08,
-  spacingRatio: 0.055,
+  targetP50Ratio: 0.03,
+  targetP90Ratio: 0.06,
   tailQuantile: 0.98,
   tailRatio: 0.25,
   firstDelayRatio: 0.75,
@@ -34,18 +34,20 @@ export const DEFAULT_POLL = {
 } as const;
 
 /**
- * Points on the latency/reads trade-off of the learned plan (bench/RESULTS.md, no provider eta,
- * glm-image-like durations, sigma 0.5, against a fixed 500 ms poller):
- * - balanced (the default): under a third of the poller's status reads, extra latency p50 about
- *   3% and p90 about 6% of the model's typical duration;
- * - eager: about 0.6x the poller's reads, p50 near the poller's;
- * - frugal: about a seventh of the poller's reads, seconds of extra latency.
+ * Points on the latency/reads trade-off of the learned plan, as extra-latency targets (shares of
+ * the model's typical duration; for a 20-s model):
+ * - balanced (the default): p50 <= 600 ms, p90 <= 1.2 s;
+ * - eager: p50 <= 250 ms (a quarter of a 1-s poll), p90 <= 600 ms;
+ * - frugal: p50 <= 1.2 s, p90 <= 2.4 s.
+ * For glm-image-like durations (log-normal, sigma 0.5) the fewest reads that can meet these, knowing
+ * the distribution exactly, are about 0.27x, 0.59x and 0.15x a fixed 500 ms poller's
+ * (bench/poll-frontier.ts); the plan lands within a few percent of that once it has learned.
  * With a provider eta (Novita) every preset follows the eta: about two reads per task.
  */
 export const POLL_PRESETS = {
   balanced: {},
-  eager: { readQuantile: 0.05, spacingRatio: 0.025 },
-  frugal: { readQuantile: 0.15, spacingRatio: 0.12 },
+  eager: { targetP50Ratio: 0.0125, targetP90Ratio: 0.03 },
+  frugal: { targetP50Ratio: 0.06, targetP90Ratio: 0.12 },
 } as const satisfies Record<string, PollOptions>;
 
 /** True when the caller set a fixed-cadence option: the fixed DelayPlan then replaces the learned plan. */
@@ -62,9 +64,11 @@ export function usesFixedPlan(options: PollOptions): boolean {
 /** The learned plan's settings from poll options and the model's typical duration (defaults filled in). */
 export function readPlanSettings(options: PollOptions, typicalDurationMs: number): ReadPlanSettings {
   const minIntervalMs = options.minIntervalMs ?? DEFAULT_POLL.minIntervalMs;
+  const p50Ms = Math.max(0, options.targetP50Ms ?? typicalDurationMs * (options.targetP50Ratio ?? DEFAULT_POLL.targetP50Ratio));
+  const p90Ms = Math.max(p50Ms, options.targetP90Ms ?? typicalDurationMs * (options.targetP90Ratio ?? DEFAULT_POLL.targetP90Ratio));
   return {
-    readQuantile: Math.min(0.5, Math.max(0.001, options.readQuantile ?? DEFAULT_POLL.readQuantile)),
-    spacingMs: Math.max(0, options.spacingMs ?? typicalDurationMs * (options.spacingRatio ?? DEFAULT_POLL.spacingRatio)),
+    p50Ms,
+    p90Ms,
     tailQuantile: Math.min(0.9999, Math.max(0.5, options.tailQuantile ?? DEFAULT_POLL.tailQuantile)),
     tailRatio: Math.max(0, options.tailRatio ?? DEFAULT_POLL.tailRatio),
     minIntervalMs,
@@ -229,6 +233,12 @@ class PollRun {
   /** When the current read was sent, as time since submission. */
   private sentAt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The current delay was timed to a provider eta. */
+  private byEta = false;
+  /** How late this task's sleeps woke (moving average, ms), and the current sleep's start and length. */
+  private lateMs = 0;
+  private napFrom = 0;
+  private napMs = 0;
   /** The read's handlers, bound once per run on its first read rather than once per read. */
   private answered: ((status: TaskStatus) => void) | undefined;
   private failed: ((error: unknown) => void) | undefined;
@@ -263,8 +273,17 @@ class PollRun {
       if (remaining <= 0) throw context.onDeadline(this.reads, this.timeoutMs);
       // Jitter spreads many waiters apart; never sleep past the deadline: wake for one last read there.
       const random = context.random ?? Math.random;
-      const spread = this.delay * (1 + this.jitter * (random() * 2 - 1));
-      const ms = Math.min(Math.round(spread), remaining);
+      // The learned plan jitters only its first read, and only earlier: later gaps count from when
+      // each read was sent, so that one offset keeps the task apart from others for good, and a
+      // longer or shorter gap would cost latency or reads.
+      const learned = this.settings !== undefined && !this.byEta;
+      const spread = this.delay * (!learned ? 1 + this.jitter * (random() * 2 - 1) : this.reads === 0 ? 1 - this.jitter * random() : 1);
+      const wanted = Math.min(Math.round(spread), remaining);
+      // On a busy event loop every sleep wakes late; the learned plan's gaps are sized to latency
+      // targets, so it wakes early by the lateness seen so far (at most half the gap).
+      const ms = learned ? wanted - Math.min(Math.round(this.lateMs), Math.floor(wanted / 2)) : wanted;
+      this.napMs = ms;
+      this.napFrom = Date.now();
       const signal = context.signal;
       if (signal?.aborted) throw abortedError(signal);
       if (ms <= 0) {
@@ -293,6 +312,7 @@ class PollRun {
       const signal = context.signal;
       signal?.removeEventListener('abort', this);
       if (signal?.aborted) throw abortedError(signal);
+      this.lateMs = 0.5 * this.lateMs + 0.5 * Math.max(0, Date.now() - this.napFrom - this.napMs);
       // The task was still running when this read was sent: the plan counts from there, so a slow
       // answer does not stretch the cadence.
       this.sentAt = this.elapsed();
@@ -314,7 +334,9 @@ class PollRun {
       if (status.state === 'succeeded' || status.state === 'failed') return this.sink.done({ status, reads });
       const sentAt = this.sentAt;
       this.seen.running(sentAt, status);
-      if (status.etaMs !== undefined && status.etaMs > 0) this.delay = this.plan.fromEta(status.etaMs);
+      // A delay timed to a provider eta is spread both ways: reading before the eta only costs a read.
+      this.byEta = status.etaMs !== undefined && status.etaMs > 0;
+      if (this.byEta) this.delay = this.plan.fromEta(status.etaMs as number);
       else this.delay = this.settings ? Math.max(0, nextReadAt(this.sketch, sentAt, this.settings) - this.elapsed()) : this.plan.next(reads);
       this.sleep();
     } catch (error) {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DurationSketch, POLL_PRESETS, PictorError, type TaskStatus } from '../src/index.ts';
 import { planDelays, pollUntilDone } from '../src/poll.ts';
+import { PLAN_MARGINS } from '../src/read-plan.ts';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
@@ -80,7 +81,7 @@ describe('pollUntilDone', () => {
       await new Promise((r) => setTimeout(r, 400));
       return sent.length < 3 ? { state: 'running' } : { state: 'succeeded' };
     });
-    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0, spacingMs: 1000, readQuantile: 0.3 }, onDeadline: deadline });
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0, targetP50Ms: 1000, targetP90Ms: 1000 }, onDeadline: deadline });
     await vi.advanceTimersByTimeAsync(30_000);
     await expect(done).resolves.toMatchObject({ reads: 3 });
     expect([sent[1]! - sent[0]!, sent[2]! - sent[1]!]).toEqual([1000, 1000]);
@@ -88,11 +89,46 @@ describe('pollUntilDone', () => {
 
   it('applies jitter within its bounds', async () => {
     const { read, times } = scripted([{ state: 'succeeded' }]);
-    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 0 });
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 1 });
     await vi.advanceTimersByTimeAsync(10_000);
     await done;
-    // The learned plan's first read (at the 8% quantile of the prior), 10% early.
-    expect(times).toEqual([Math.round(0.9 * new DurationSketch(10_000).quantile(0.08))]);
+    // The learned plan's first read (at the prior's PLAN_MARGINS.sacrifice quantile), 10% early: the
+    // learned plan's jitter only shortens a delay.
+    expect(times).toEqual([Math.round(0.9 * new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice))]);
+  });
+
+  it('never lengthens a learned delay with jitter (a longer gap would miss its latency target)', async () => {
+    const { read, times } = scripted([{ state: 'succeeded' }]);
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.5 }, onDeadline: deadline, random: () => 0 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await done;
+    expect(times).toEqual([Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice))]);
+  });
+
+  it('jitters only the learned plan\'s first read: later gaps keep their planned size', async () => {
+    const { read, times } = scripted([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
+    const options = { jitter: 0.5, targetP50Ms: 1000, targetP90Ms: 1000 };
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options, onDeadline: deadline, random: () => 1 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(done).resolves.toMatchObject({ reads: 3 });
+    expect(times[0]).toBe(Math.round(0.5 * new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice)));
+    expect([(times[1] as number) - (times[0] as number), (times[2] as number) - (times[1] as number)]).toEqual([1000, 1000]);
+  });
+
+  it('wakes the learned plan early by the lateness its own sleeps showed', async () => {
+    const { read, times } = scripted([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
+    const first = Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice));
+    // A busy event loop: the clock jumps 40 ms while the first sleep is still pending.
+    setTimeout(() => vi.setSystemTime(Date.now() + 40), first - 1);
+    const options = { jitter: 0, targetP50Ms: 1000, targetP90Ms: 1000 };
+    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options, onDeadline: deadline });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(done).resolves.toMatchObject({ reads: 3 });
+    const at = times;
+    expect(at[0]).toBe(first + 40);
+    // Planned 1000 ms after the (late) first read; half the measured 40 ms lateness is taken off.
+    expect((at[1] as number) - (at[0] as number)).toBe(980);
+    expect((at[2] as number) - (at[1] as number)).toBe(990);
   });
 
   it('stops at the total deadline with one last read', async () => {

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { POLL_PRESETS } from '../src/index.ts';
+import { DurationSketch, type DurationSketchOptions } from '../src/durations.ts';
+import { readPlanSettings } from '../src/poll.ts';
+import { PLAN_MARGINS, firstReadAt, nextReadAt, type ReadPlanSettings } from '../src/read-plan.ts';
+import { lognormalGrid, shuffled } from './lognormal.ts';
+
+/** A sketch that has seen `n` tasks of a log-normal distribution, in no particular order. */
+function learned(medianMs: number, sigma: number, n = 400, options: DurationSketchOptions = { halfLifeTasks: 1e6, priorWeight: 0 }) {
+  const sketch = new DurationSketch(medianMs, options);
+  for (const ms of shuffled(lognormalGrid(medianMs, sigma, n))) sketch.observe(ms, ms);
+  return sketch;
+}
+
+/** Walks the plan for one task of `ms`: its reads and extra latency. */
+function walk(sketch: DurationSketch, ms: number, settings: ReadPlanSettings) {
+  let t = firstReadAt(sketch, settings);
+  let reads = 1;
+  while (t < ms) {
+    t = nextReadAt(sketch, t, settings);
+    reads++;
+  }
+  return { reads, extra: t - ms };
+}
+
+const quantile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.ceil(p * values.length) - 1] as number;
+
+/** Reads per task, extra p50 and p90 over `tasks`, and a 500 ms poller's reads on the same tasks. */
+function measure(sketch: DurationSketch, tasks: number[], settings: ReadPlanSettings) {
+  const runs = tasks.map((ms) => walk(sketch, ms, settings));
+  const extras = runs.map((r) => r.extra);
+  const reads = runs.reduce((a, r) => a + r.reads, 0) / tasks.length;
+  const poller = tasks.reduce((a, ms) => a + Math.ceil(ms / 500), 0) / tasks.length;
+  return { reads, ratio: reads / poller, p50: quantile(extras, 0.5), p90: quantile(extras, 0.9) };
+}
+
+const gapAt = (sketch: DurationSketch, t: number, settings: ReadPlanSettings) => nextReadAt(sketch, t, settings) - t;
+
+describe('read plan', () => {
+  const settings = readPlanSettings({}, 20_000);
+
+  it('turns the presets into extra-latency targets, shares of the typical duration', () => {
+    expect([settings.p50Ms, settings.p90Ms]).toEqual([600, 1200]);
+    const eager = readPlanSettings(POLL_PRESETS.eager, 20_000);
+    expect([eager.p50Ms, eager.p90Ms]).toEqual([250, 600]);
+    expect(readPlanSettings({ targetP50Ms: 100, targetP90Ms: 50 }, 20_000)).toMatchObject({ p50Ms: 100, p90Ms: 100 });
+  });
+
+  it('reads first when the sacrificed share of tasks is done, and not before', () => {
+    const sketch = learned(20_000, 0.5);
+    expect(firstReadAt(sketch, settings)).toBeCloseTo(sketch.quantile(PLAN_MARGINS.sacrifice), 6);
+    expect(sketch.cdf(firstReadAt(sketch, settings))).toBeLessThan(0.1);
+  });
+
+  it('reads densest where the hazard is highest (late in the bulk), at the p90 target where it is low', () => {
+    const sketch = learned(20_000, 0.5);
+    // Log-normal sigma 0.5: the hazard f/S rises through the bulk and peaks past the 90% quantile.
+    expect(gapAt(sketch, sketch.quantile(0.2), settings)).toBeCloseTo(settings.p90Ms, 6);
+    expect(gapAt(sketch, sketch.quantile(0.5), settings)).toBeCloseTo(settings.p90Ms, 6);
+    expect(gapAt(sketch, sketch.quantile(0.93), settings)).toBeCloseTo(settings.p50Ms, 6);
+    // Only as many tasks in the dense region as the p50 target needs: with gaps of b = 2a elsewhere,
+    // half of those meet it by chance, so the dense share is (0.52 - 0.895 / 2) / (1 - 1/2) = 14.5%.
+    let dense = 0;
+    for (let t = firstReadAt(sketch, settings); t < sketch.quantile(0.98); t = nextReadAt(sketch, t, settings)) {
+      if (Math.abs(gapAt(sketch, t, settings) - settings.p50Ms) < 1e-6) dense += sketch.cdf(t + settings.p50Ms) - sketch.cdf(t);
+    }
+    expect(dense).toBeGreaterThan(0.12);
+    expect(dense).toBeLessThan(0.18);
+  });
+
+  it('meets its targets on a known distribution, near the fewest reads possible', () => {
+    const tasks = lognormalGrid(20_000, 0.5, 400);
+    const sketch = learned(20_000, 0.5);
+    const balanced = measure(sketch, tasks, settings);
+    expect(balanced.p50).toBeLessThanOrEqual(600);
+    expect(balanced.p90).toBeLessThanOrEqual(1200);
+    // bench/poll-frontier.ts: no schedule meets these targets below 0.257x the poller's reads.
+    expect(balanced.ratio).toBeGreaterThan(0.257);
+    expect(balanced.ratio).toBeLessThan(0.3);
+    const eager = measure(sketch, tasks, readPlanSettings(POLL_PRESETS.eager, 20_000));
+    expect(eager.p50).toBeLessThanOrEqual(250);
+    expect(eager.p90).toBeLessThanOrEqual(600);
+    // Frontier: 0.580x (lower bound) to 0.595x; the plan's margins cost about 8% here.
+    expect(eager.ratio).toBeGreaterThan(0.58);
+    expect(eager.ratio).toBeLessThan(0.67);
+    const frugal = measure(sketch, tasks, readPlanSettings(POLL_PRESETS.frugal, 20_000));
+    expect(frugal.reads).toBeLessThan(balanced.reads);
+    expect(balanced.reads).toBeLessThan(eager.reads);
+  });
+
+  it('keeps every gap within the interval bounds and a stuck task within a bounded number of reads', () => {
+    const sketch = learned(20_000, 0.5);
+    let t = firstReadAt(sketch, settings);
+    for (let i = 0; i < 300; i++) {
+      const next = nextReadAt(sketch, t, settings);
+      expect(next - t).toBeGreaterThanOrEqual(settings.minIntervalMs);
+      expect(next - t).toBeLessThanOrEqual(settings.maxIntervalMs + 1e-6);
+      t = next;
+    }
+    expect(gapAt(sketch, 200_000, settings)).toBeCloseTo(settings.maxIntervalMs, 6);
+    // About 60 reads up to the 98% quantile (55 s), a few while the gap grows, then one per 10 s.
+    expect(walk(sketch, 10 * 60_000, settings).reads).toBeLessThan(130);
+  });
+
+  it('recomputes the plan when the sketch learns', () => {
+    const sketch = learned(20_000, 0.5, 100, {});
+    const before = firstReadAt(sketch, settings);
+    for (const ms of lognormalGrid(40_000, 0.5, 50)) sketch.observe(ms, ms);
+    expect(firstReadAt(sketch, settings)).toBeGreaterThan(1.2 * before);
+  });
+
+  it.each([
+    ['slows down', 2],
+    ['speeds up', 0.5],
+  ])('meets the balanced targets again within 50 tasks after the provider %s 2x', (_name, factor) => {
+    // The default sketch (half-life 24 tasks, prior from the typical duration), 100 tasks, then 50 at the new median.
+    const sketch = new DurationSketch(20_000);
+    for (const ms of shuffled(lognormalGrid(20_000, 0.5, 100))) sketch.observe(ms, ms);
+    const drifted = shuffled(lognormalGrid(20_000 * factor, 0.5, 50));
+    for (const ms of drifted) sketch.observe(ms, ms);
+    const after = measure(sketch, lognormalGrid(20_000 * factor, 0.5, 400), settings);
+    expect(after.p50).toBeLessThanOrEqual(600);
+    expect(after.p90).toBeLessThanOrEqual(1200);
+    expect(after.ratio).toBeLessThan(0.33);
+  });
+});
