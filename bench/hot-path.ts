@@ -4,8 +4,11 @@
  * Pictor's own work per call (validation, ky, the adapter, core) against a bare `fetch` + JSON.parse
  * loop on the same stub, measured in the same run. CPU time (process.cpuUsage), not wall time, so
  * a shared machine skews it less. Run alone: `node --conditions=@pictor/source bench/hot-path.ts`
- * (add `--cpu-prof` to profile it).
+ * (add `--cpu-prof` to profile it). ALLOC=2000 with `--expose-gc --min-semi-space-size=128 --max-semi-space-size=128` adds the heap
+ * bytes allocated per call, which the machine's load does not move.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { createZai } from '@pictor/zai';
 import { fmt, type Row } from './lib.ts';
 
@@ -64,6 +67,33 @@ async function cpuPerCall(count: number, call: (i: number) => Promise<unknown>):
   return (used.user + used.system) / count;
 }
 
+/**
+ * Heap bytes allocated per call: the heap's growth over `count` calls with no GC in between (run
+ * with --expose-gc and a young generation fixed large, e.g. --min-semi-space-size=128
+ * --max-semi-space-size=128: a growing one collects early); NaN when a GC ran. Unlike CPU time, this does not move with the machine's load.
+ */
+async function bytesPerCall(count: number, call: (i: number) => Promise<unknown>): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  for (let i = 0; i < 200; i++) await call(i);
+  let gcs = 0;
+  let startedAt = Infinity;
+  // Only collections that started inside the measured loop count (the forced one lands late).
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.startTime >= startedAt) gcs++;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  gc();
+  startedAt = performance.now();
+  const before = getHeapStatistics().used_heap_size;
+  for (let i = 0; i < count; i++) await call(i);
+  const grown = getHeapStatistics().used_heap_size - before;
+  // Entries reach the observer on a later turn.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  observer.disconnect();
+  return gcs === 0 ? grown / count : NaN;
+}
+
 export async function measureHotPath(count: number): Promise<{ pictorUs: number; bareUs: number; kyUs: number }> {
   const pictor = createZai({ apiKey: KEY, fetch: stub });
   const generate = (i: number) => pictor.generate({ model: MODEL, prompt: `p ${i}` });
@@ -99,6 +129,12 @@ export async function runHotPath(quick: boolean): Promise<Row[]> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const count = Number(process.argv[2] ?? 20_000);
   const { pictorUs, bareUs, kyUs } = await measureHotPath(count);
+  if (process.env.ALLOC) {
+    const pictor = createZai({ apiKey: KEY, fetch: stub });
+    const kyCall = await kyOnly();
+    const calls = { bare, 'ky alone': kyCall, pictor: (i: number) => pictor.generate({ model: MODEL, prompt: `p ${i}` }) };
+    for (const [name, call] of Object.entries(calls)) console.log(`${name}: ${(await bytesPerCall(Number(process.env.ALLOC), call)).toFixed(0)} B allocated/call`);
+  }
   console.log(
     `pictor ${pictorUs.toFixed(1)} µs/call · bare ${bareUs.toFixed(1)} · ky alone ${kyUs.toFixed(1)} · ` +
       `${(pictorUs / bareUs).toFixed(2)}x bare · core+adapter ${(pictorUs - kyUs).toFixed(1)} µs over ky`,

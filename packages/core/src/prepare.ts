@@ -8,7 +8,7 @@ import { costOf } from './cost.ts';
 import type { z } from 'zod';
 import { invalidRequest } from './errors.ts';
 import { parseImageRequest, zodError, type ImageRequest, type ParsedImageRequest } from './request.ts';
-import { formatSize, parseSize, resolveAspectRatio, validateSize, type Size } from './sizes.ts';
+import { formatSize, parseSize, resolveAspectRatio, validateSize, type Size, type SizeRule } from './sizes.ts';
 import type { Mode, ModelSpec, Warning } from './types.ts';
 
 /**
@@ -45,6 +45,17 @@ export function findModel(providerId: string, models: Readonly<Record<string, Mo
   throw invalidRequest(`Unknown model "${model}" for ${providerId}; available: ${ids.join(', ')}`, { provider: providerId });
 }
 
+/** Each rule's default size, parsed once (most calls give no size) and frozen, since every call shares it. */
+const defaultSizes = new WeakMap<SizeRule, { readonly text: string; readonly size: Size }>();
+
+function defaultSize(rule: SizeRule): Size {
+  const cached = defaultSizes.get(rule);
+  if (cached?.text === rule.default) return cached.size;
+  const size = Object.freeze(parseSize(rule.default));
+  defaultSizes.set(rule, { text: rule.default, size });
+  return size;
+}
+
 export function prepareRequest<ProviderOptions = Record<string, unknown>>(
   input: ImageRequest,
   options: PrepareOptions<ProviderOptions>,
@@ -74,7 +85,7 @@ export function prepareParsedRequest<ProviderOptions = Record<string, unknown>>(
       message: `aspectRatio ${request.aspectRatio} resolved to ${formatSize(size)} for ${spec.id}`,
     });
   } else {
-    size = parseSize(spec.sizes.default);
+    size = defaultSize(spec.sizes);
   }
 
   const quality = request.quality ?? spec.defaultQuality;

@@ -21,16 +21,45 @@ export function submitPrepared<ProviderOptions>(
   prepared: PreparedRequest<ProviderOptions>,
   options: CallOptions | undefined,
 ): Promise<Submitted> {
+  // Not async itself: the mode's own async function is the only frame a pending call holds.
+  return prepared.mode === 'sync' ? generateSync(context, prepared, options) : submitAsync(context, prepared, options);
+}
+
+type Attempt<T> = (prepared: PreparedRequest<any>, call: { signal: AbortSignal | undefined; attempt: number }) => Promise<T>;
+
+/**
+ * The submit with its stage's retries. A first attempt that succeeds (nearly every call) is the
+ * adapter's promise awaited directly: no withRetry frame, retry context or closures per call
+ * (bench/overhead-ladder.ts). A failure goes to withRetry as its own attempt 1, so every decision
+ * after it (abort, shouldRetry, never repeating an unknown outcome, backoff, the final error) is
+ * withRetry's, exactly as before; a listener (it times each attempt) takes withRetry from the start.
+ * Every attempt gets the same `prepared` object, which is how an adapter reuses its request id.
+ */
+async function attempted<T>(
+  context: ProviderContext<any>,
+  prepared: PreparedRequest<any>,
+  options: CallOptions | undefined,
+  send: Attempt<T>,
+): Promise<{ readonly value: T; readonly attempts: number }> {
+  const signal = options?.signal;
+  let first: { readonly error: unknown } | undefined;
+  if (!options?.onEvent) {
+    try {
+      return { value: await send(prepared, { signal, attempt: 1 }), attempts: 1 };
+    } catch (error) {
+      first = { error };
+    }
+  }
   const retry: RetryContext = {
     stage: 'submit',
     provider: context.id,
     model: prepared.model,
     policy: retryPolicy(context, 'submit', options),
-    signal: options?.signal,
+    signal,
     onEvent: options?.onEvent,
   };
-  // Not async itself: the mode's own async function is the only frame a pending call holds.
-  return prepared.mode === 'sync' ? generateSync(context, prepared, options, retry) : submitAsync(context, prepared, options, retry);
+  const operation = (attempt: number) => (attempt === 1 && first ? Promise.reject(first.error) : send(prepared, { signal, attempt }));
+  return withRetry(operation, retry);
 }
 
 /** Emits 'submitted' (when someone listens) and returns the submit's outcome. */
@@ -74,13 +103,11 @@ async function generateSync<ProviderOptions>(
   context: ProviderContext<ProviderOptions>,
   prepared: PreparedRequest<ProviderOptions>,
   options: CallOptions | undefined,
-  retry: RetryContext,
 ): Promise<Submitted> {
   const submittedAt = nowIso();
   const generate = context.adapter.generateSync;
   if (!generate) throw missing(context, 'generateSync', prepared.model);
-  const signal = options?.signal;
-  const outcome = await withRetry((attempt) => generate(prepared, { signal, attempt }), retry);
+  const outcome = await attempted(context, prepared, options, generate);
   const attempts = outcome.attempts;
   const taskId = outcome.value.requestId ?? `sync-${globalThis.crypto.randomUUID()}`;
   const handle = newHandle(context, prepared, options, submittedAt, taskId, outcome.value.requestId);
@@ -92,14 +119,12 @@ async function submitAsync<ProviderOptions>(
   context: ProviderContext<ProviderOptions>,
   prepared: PreparedRequest<ProviderOptions>,
   options: CallOptions | undefined,
-  retry: RetryContext,
 ): Promise<Submitted> {
   const id = context.id;
   const submittedAt = nowIso();
   const submit = context.adapter.submitAsync;
   if (!submit) throw missing(context, 'submitAsync', prepared.model);
-  const signal = options?.signal;
-  const outcome = await withRetry((attempt) => submit(prepared, { signal, attempt }), retry);
+  const outcome = await attempted(context, prepared, options, submit);
   if (!outcome.value.taskId) {
     // Accepted, but with nothing to poll: the task may exist, so this is not a safe retry.
     throw invalidResponse(`${id} accepted the submit but returned an empty task id; the task may exist: check the provider console`, {

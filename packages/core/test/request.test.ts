@@ -51,3 +51,26 @@ describe('ImageRequest schema', () => {
     expect(outcome).toContain(expected);
   });
 });
+
+describe('prepareRequest: the default size', () => {
+  it('is the rule default, parsed once per rule and frozen (calls share it), and follows a default changed in place', async () => {
+    const { prepareRequest } = await import('../src/prepare.ts');
+    const { testSpec } = await import('./model-spec.ts');
+    const spec = testSpec({ id: 'm' });
+    const options = { providerId: 'p', models: { m: spec } };
+    const first = prepareRequest({ model: 'm', prompt: 'a' }, options);
+    const second = prepareRequest({ model: 'm', prompt: 'b' }, options);
+    expect(first.size).toEqual(parseSizeText(spec.sizes.default));
+    expect(second.size).toBe(first.size);
+    expect(Object.isFrozen(first.size)).toBe(true);
+    const mutable = { ...spec, sizes: { ...spec.sizes } };
+    expect(prepareRequest({ model: 'm', prompt: 'd' }, { providerId: 'p', models: { m: mutable } }).size).toEqual(first.size);
+    (mutable.sizes as { default: string }).default = '1024x1024';
+    expect(prepareRequest({ model: 'm', prompt: 'e' }, { providerId: 'p', models: { m: mutable } }).size).toEqual({ width: 1024, height: 1024 });
+  });
+});
+
+function parseSizeText(text: string): { width: number; height: number } {
+  const [width, height] = text.split('x').map(Number);
+  return { width: width!, height: height! };
+}

@@ -126,3 +126,28 @@ describe('epoch times from provider bodies', () => {
     expect(isoAfter('2026-01-01T00:00:00.000Z', 1e20)).toBeUndefined();
   });
 });
+
+describe('nowIso', () => {
+  it('equals new Date().toISOString() across milliseconds, seconds, days and years, and before 1970', async () => {
+    const { nowIso } = await import('../src/time.ts');
+    vi.useFakeTimers();
+    const instants = [
+      Date.UTC(2026, 10, 23, 20, 30, 1, 0),
+      Date.UTC(2026, 10, 23, 20, 30, 1, 7),
+      Date.UTC(2026, 10, 23, 20, 30, 1, 7),
+      Date.UTC(2026, 10, 23, 20, 30, 1, 42),
+      Date.UTC(2026, 10, 23, 20, 30, 1, 999),
+      Date.UTC(2026, 10, 23, 20, 30, 2, 0),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2027, 0, 1, 0, 0, 0, 100),
+      Date.UTC(2026, 10, 23, 20, 30, 1, 500),
+      -1,
+      -1500,
+      0,
+    ];
+    for (const instant of instants) {
+      vi.setSystemTime(instant);
+      expect(nowIso()).toBe(new Date(instant).toISOString());
+    }
+  });
+});

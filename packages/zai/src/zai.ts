@@ -20,7 +20,7 @@ import {
 import { z } from 'zod';
 import { mapZaiError, readZaiError } from './errors.ts';
 import { ZAI_MODELS } from './models.ts';
-import { AsyncResultResponse, AsyncSubmitResponse, SyncImageResponse, type ZaiRequestBody } from './wire.ts';
+import { AsyncResultResponse, AsyncSubmitResponse, SyncImageResponse, SyncImageResponseExact, type ZaiRequestBody } from './wire.ts';
 
 export const ZAI_BASE_URLS = {
   international: 'https://api.z.ai/api/paas/v4',
@@ -96,7 +96,9 @@ export function createZai(input: ZaiOptions = {}): ImageProvider {
 
     async generateSync(request, { signal }): Promise<AdapterOutput> {
       const response = await http.post('images/generations', { json: body(request), signal, timeoutMs: syncTimeoutMs });
-      const parsed = parse(SyncImageResponse, response.data, 'images/generations');
+      // The documented shape parses at half the cost; anything else goes through the lenient schema.
+      const exact = SyncImageResponseExact.safeParse(response.data);
+      const parsed = exact.success ? exact.data : parse(SyncImageResponse, response.data, 'images/generations');
       return {
         images: toImages(parsed.data),
         requestId: parsed.request_id ?? parsed.id ?? response.requestId,
