@@ -85,10 +85,21 @@ function failed(context: ProviderContext<any>, options: CallOptions | undefined,
   const id = context.id;
   const pictorError = redact(
     context,
-    options?.signal?.aborted ? abortedError(options.signal, id, (error as PictorError)?.handle) : toPictorError(error, id),
+    options?.signal?.aborted ? abortedCall(options.signal, id, error) : toPictorError(error, id),
   );
   if (options?.onEvent) emit(options.onEvent, { type: 'failed', provider: id, model, error: pictorError });
   return pictorError;
+}
+
+/**
+ * The error of a call its caller aborted. An abort that interrupted a submit in flight (retry.ts)
+ * says the task may exist and may have been charged (`submitOutcome: 'unknown'`): that is kept, so
+ * the caller knows not to submit again blindly.
+ */
+function abortedCall(signal: AbortSignal, id: string, error: unknown): PictorError {
+  const aborted = abortedError(signal, id, (error as PictorError | undefined)?.handle);
+  if (!(error instanceof PictorError) || error.submitOutcome !== 'unknown' || aborted.submitOutcome === 'unknown') return aborted;
+  return error.kind === aborted.kind ? error : aborted.with({ submitOutcome: 'unknown', message: `${aborted.message}; ${error.message}` });
 }
 
 /** The model a failed call was for, for its 'failed' event: the request's, else the provider's first. */

@@ -86,7 +86,24 @@ describe('submit: a first attempt without withRetry', () => {
       .generate({ model: 'cogview-4-250304', prompt: 'a' }, { ...fastRetry, signal: controller.signal })
       .catch((e: unknown) => e as PictorError);
     expect(calls).toHaveLength(1);
+    // The submit may have reached the provider: the caller is told its outcome is unknown.
+    expect(error).toMatchObject({ kind: 'aborted', submitOutcome: 'unknown', message: expect.stringContaining('outcome is unknown') });
+  });
+
+  it('reports an abort after a submit that provably created nothing as aborted, outcome not unknown', async () => {
+    const controller = new AbortController();
+    const { adapter, calls } = failingAdapter([
+      () => {
+        controller.abort();
+        return notCreated();
+      },
+    ]);
+    const error = await createProvider(adapter)
+      .generate({ model: 'cogview-4-250304', prompt: 'a' }, { ...fastRetry, signal: controller.signal })
+      .catch((e: unknown) => e as PictorError);
+    expect(calls).toHaveLength(1);
     expect(error).toMatchObject({ kind: 'aborted' });
+    expect(error.submitOutcome).not.toBe('unknown');
   });
 
   it('with a listener, emits the retry event for the failed first attempt', async () => {
