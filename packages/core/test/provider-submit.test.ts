@@ -103,7 +103,7 @@ describe('submit: a first attempt without withRetry', () => {
       .catch((e: unknown) => e as PictorError);
     expect(calls).toHaveLength(1);
     expect(error).toMatchObject({ kind: 'aborted' });
-    expect(error.submitOutcome).not.toBe('unknown');
+    expect((error as PictorError).submitOutcome).not.toBe('unknown');
   });
 
   it('with a listener, emits the retry event for the failed first attempt', async () => {
