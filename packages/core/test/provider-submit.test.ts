@@ -74,36 +74,26 @@ describe('submit: a first attempt without withRetry', () => {
     expect(error).toMatchObject({ kind: 'rate_limited', attempts: [{ kind: 'rate_limited' }, { kind: 'rate_limited' }] });
   });
 
-  it('reports a first attempt failing under an aborted signal as aborted, not retried', async () => {
+  // An abort during the first attempt is never retried; whether the task may exist decides what the error says.
+  it.each([
+    { attempt: 'may have reached the provider', failure: unknownOutcome, unknown: true },
+    { attempt: 'provably created nothing', failure: notCreated, unknown: false },
+  ])('reports an abort during a submit that $attempt as aborted, not retried', async ({ failure, unknown }) => {
     const controller = new AbortController();
     const { adapter, calls } = failingAdapter([
       () => {
         controller.abort();
-        return unknownOutcome();
+        return failure();
       },
     ]);
-    const error = await createProvider(adapter)
+    const error = (await createProvider(adapter)
       .generate({ model: 'cogview-4-250304', prompt: 'a' }, { ...fastRetry, signal: controller.signal })
-      .catch((e: unknown) => e as PictorError);
-    expect(calls).toHaveLength(1);
-    // The submit may have reached the provider: the caller is told its outcome is unknown.
-    expect(error).toMatchObject({ kind: 'aborted', submitOutcome: 'unknown', message: expect.stringContaining('outcome is unknown') });
-  });
-
-  it('reports an abort after a submit that provably created nothing as aborted, outcome not unknown', async () => {
-    const controller = new AbortController();
-    const { adapter, calls } = failingAdapter([
-      () => {
-        controller.abort();
-        return notCreated();
-      },
-    ]);
-    const error = await createProvider(adapter)
-      .generate({ model: 'cogview-4-250304', prompt: 'a' }, { ...fastRetry, signal: controller.signal })
-      .catch((e: unknown) => e as PictorError);
+      .catch((e: unknown) => e)) as PictorError;
     expect(calls).toHaveLength(1);
     expect(error).toMatchObject({ kind: 'aborted' });
-    expect((error as PictorError).submitOutcome).not.toBe('unknown');
+    // The caller is told the outcome is unknown exactly when the submit may have been charged.
+    if (unknown) expect(error).toMatchObject({ submitOutcome: 'unknown', message: expect.stringContaining('outcome is unknown') });
+    else expect(error.submitOutcome).not.toBe('unknown');
   });
 
   it('with a listener, emits the retry event for the failed first attempt', async () => {
