@@ -187,8 +187,10 @@ export class Limiter {
 
   /** How long a submitted task nobody waits for keeps its slot (`releaseUnwaitedAfterMs`). */
   releaseUnwaitedAfterMs(provider: string, model: string | undefined): number {
-    const times = this.#gatesFor(provider, model).map((gate) => gate.limit.releaseUnwaitedAfterMs ?? DEFAULT_RELEASE_UNWAITED_AFTER_MS);
-    // No key for this model: Math.min() of nothing is Infinity, which setTimeout turns into 1 ms.
+    // Only the keys that set it count: a model key with just `concurrency` must not impose the default
+    // over a provider key's longer time. None set (or no key): the default; Math.min() of nothing is
+    // Infinity, which setTimeout would turn into 1 ms.
+    const times = this.#gatesFor(provider, model).flatMap((gate) => gate.limit.releaseUnwaitedAfterMs ?? []);
     return times.length > 0 ? Math.min(...times) : DEFAULT_RELEASE_UNWAITED_AFTER_MS;
   }
 

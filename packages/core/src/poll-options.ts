@@ -10,6 +10,7 @@ export const PollOptionsSchema = z
     /**
      * The typical duration the ratios below are shares of. Default: the model's `typicalDurationMs`.
      * Set it when the server runs at another pace than the real provider (an emulator, a staging proxy).
+     * @default the model's `typicalDurationMs`
      */
     typicalDurationMs: z.number().positive().optional(),
     /**
@@ -19,7 +20,7 @@ export const PollOptionsSchema = z
      * @default 0.03
      */
     targetP50Ratio: z.number().min(0).optional(),
-    /** Learned plan: the same p50 target in ms, overriding `targetP50Ratio`. */
+    /** Learned plan: the same p50 target in ms, overriding `targetP50Ratio`. @default unset (the ratio applies) */
     targetP50Ms: z.number().min(0).optional(),
     /**
      * Learned plan: the extra latency 90% of tasks should stay within, as a share of the model's
@@ -28,25 +29,25 @@ export const PollOptionsSchema = z
      * @default 0.06
      */
     targetP90Ratio: z.number().min(0).optional(),
-    /** Learned plan: the same p90 target in ms, overriding `targetP90Ratio`. */
+    /** Learned plan: the same p90 target in ms, overriding `targetP90Ratio`. @default unset (the ratio applies) */
     targetP90Ms: z.number().min(0).optional(),
     /** Learned plan: past this learned quantile a task is "slow" and its reads thin out. @default 0.98 */
     tailQuantile: z.number().gt(0).lt(1).optional(),
     /** Learned plan: gap in the tail as a share of the time spent past `tailQuantile`. @default 0.25 */
     tailRatio: z.number().min(0).optional(),
-    /** Fixed plan: delay before the first read, in ms. Default: `firstDelayRatio` x the model's typical duration. */
+    /** Fixed plan: delay before the first read, in ms. Setting it selects the fixed plan. @default `firstDelayRatio` x the typical duration */
     firstDelayMs: z.number().min(0).optional(),
-    /** Share of the typical duration to wait before the first read (default 0.75). */
+    /** Fixed plan: share of the typical duration to wait before the first read. Setting it selects the fixed plan. @default 0.75 */
     firstDelayRatio: z.number().min(0).optional(),
-    /** Interval after the first read, in ms. Default: `intervalRatio` x the typical duration, within the bounds. */
+    /** Fixed plan: interval after the first read, in ms. Setting it selects the fixed plan. @default `intervalRatio` x the typical duration, within the bounds */
     intervalMs: z.number().min(0).optional(),
-    /** Interval after the first read as a share of the typical duration (default 0.05: 1 s for a 20-s model). */
+    /** Fixed plan: interval after the first read as a share of the typical duration (1 s for a 20-s model). @default 0.05 */
     intervalRatio: z.number().min(0).optional(),
-    /** Shortest interval between reads, in ms (default 200). */
+    /** Shortest interval between reads, in ms. @default 200 */
     minIntervalMs: z.number().min(0).optional(),
-    /** Longest interval between reads, in ms (default 10000). */
+    /** Longest interval between reads, in ms. @default 10000 */
     maxIntervalMs: z.number().min(0).optional(),
-    /** Growth of the interval per read (default 1.05), so a task far slower than usual is read less and less often. */
+    /** Fixed plan: growth of the interval per read, so a task far slower than usual is read less and less often. @default 1.05 */
     factor: z.number().optional(),
     /**
      * Random spread of each delay, 0..1, so many waiters don't read in lockstep. The fixed plan
@@ -55,11 +56,11 @@ export const PollOptionsSchema = z
      * @default 0.1
      */
     jitter: z.number().min(0).max(1).optional(),
-    /** Total time a wait may take, measured from the call (default 10 minutes). */
+    /** Total time a wait may take, measured from the call, in ms. @default 600000 (10 minutes) */
     timeoutMs: z.number().min(0).optional(),
-    /** Added to a provider eta so the read lands just after the task is done (default 50 ms). */
+    /** Added to a provider eta so the read lands just after the task is done, in ms. @default 50 */
     etaMarginMs: z.number().min(0).optional(),
-    /** Longest wait a provider eta may cause (default 2 minutes), in case an eta is wild. */
+    /** Longest wait a provider eta may cause, in case an eta is wild, in ms. @default 120000 (2 minutes) */
     maxEtaWaitMs: z.number().min(0).optional(),
   })
   .strict();

@@ -174,7 +174,10 @@ class Observation {
   }
 }
 
-/** Where a poll run reports its end: pollUntilDone's promise, or a wait that shapes its result itself. */
+/**
+ * Where a poll run reports its end: pollUntilDone's promise, or a wait that shapes its result itself.
+ * `fail` must not throw (it is also called outside any try); `done` may, and `fail` then follows.
+ */
 export interface PollSink {
   done(outcome: PollOutcome): void;
   fail(error: unknown): void;
@@ -233,6 +236,8 @@ class PollRun {
   /** When the current read was sent, as time since submission. */
   private sentAt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Resumed after its planned first read time (a saved handle): its first read comes at once. */
+  private readonly resumedLate: boolean;
   /** The current delay was timed to a provider eta. */
   private byEta = false;
   /** How late this task's sleeps woke (moving average, ms), and the current sleep's start and length. */
@@ -258,6 +263,7 @@ class PollRun {
     this.deadline = this.started + this.timeoutMs;
     // The first read: when the plan's first read time has passed already (a resumed handle), at once.
     this.delay = Math.max(0, (this.settings ? firstReadAt(this.sketch, this.settings) : this.plan.first) - this.startElapsed);
+    this.resumedLate = this.startElapsed > 0 && this.delay === 0;
   }
 
   /** Time since submission (ms). */
@@ -281,17 +287,21 @@ class PollRun {
       const wanted = Math.min(Math.round(spread), remaining);
       // On a busy event loop every sleep wakes late; the learned plan's gaps are sized to latency
       // targets, so it wakes early by the lateness seen so far (at most half the gap).
-      const ms = learned ? wanted - Math.min(Math.round(this.lateMs), Math.floor(wanted / 2)) : wanted;
+      // A sleep cut short by the deadline is the last one: it is not shortened further.
+      const ms = learned && wanted < remaining ? wanted - Math.min(Math.round(this.lateMs), Math.floor(wanted / 2)) : wanted;
       this.napMs = ms;
       this.napFrom = Date.now();
       const signal = context.signal;
       if (signal?.aborted) throw abortedError(signal);
-      if (ms <= 0) {
+      // Only the first read may come at once (a resumed handle past its first read time): later reads
+      // wait at least a timer tick, so zero intervals and an adapter that answers at once cannot
+      // chain microtasks and starve the event loop until the deadline.
+      if (ms <= 0 && this.reads === 0) {
         // Next microtask, as an await of a resolved promise would (PollRun has no `then`: not a thenable).
         void Promise.resolve(this).then(wake);
         return;
       }
-      this.timer = setTimeout(wake, ms, this);
+      this.timer = setTimeout(wake, Math.max(1, ms), this);
       // An abort interrupts the sleep at once (handleEvent), not at the next read.
       signal?.addEventListener('abort', this, ONCE);
     } catch (error) {
@@ -330,7 +340,9 @@ class PollRun {
     try {
       const reads = ++this.reads;
       this.context.onStatus?.(status, reads);
-      if (status.state === 'succeeded') this.seen.record(this.sketch, this.elapsed());
+      // A resumed task seen done at its first read only says "done within the hours since submission":
+      // nothing to learn, and it would drag the model's shared sketch toward its age.
+      if (status.state === 'succeeded' && (!this.resumedLate || this.seen.runningAt > 0)) this.seen.record(this.sketch, this.elapsed());
       if (status.state === 'succeeded' || status.state === 'failed') return this.sink.done({ status, reads });
       const sentAt = this.sentAt;
       this.seen.running(sentAt, status);

@@ -183,6 +183,10 @@ describe('limitProvider', () => {
       // Longer than the default is kept; a model no key names gets the default, not Infinity.
       expect(new Limiter({ p: { releaseUnwaitedAfterMs: 3_600_000 } }).releaseUnwaitedAfterMs('p', 'm')).toBe(3_600_000);
       expect(new Limiter({ 'p:m': { concurrency: 1 } }).releaseUnwaitedAfterMs('p', 'other')).toBe(600_000);
+      // A model key that does not set it leaves the provider key's time alone (not the default).
+      const both = new Limiter({ p: { releaseUnwaitedAfterMs: 3_600_000 }, 'p:m': { concurrency: 2 } });
+      expect(both.releaseUnwaitedAfterMs('p', 'm')).toBe(3_600_000);
+      expect(new Limiter({ p: { concurrency: 1 }, 'p:m': { concurrency: 2 } }).releaseUnwaitedAfterMs('p', 'm')).toBe(600_000);
       const limited = limitProvider(provider, limiter);
       await limited.submit({ model: 'm', prompt: 'a' });
       await vi.advanceTimersByTimeAsync(1_999);

@@ -160,3 +160,35 @@ describe('pollUntilDone', () => {
     await expect(done).resolves.toMatchObject({ status: { state: 'failed', error } });
   });
 });
+
+describe('pollUntilDone on hostile settings and resumed handles', () => {
+  it('zero intervals and an adapter that answers at once still yield to the event loop between reads', async () => {
+    const { read } = scripted([{ state: 'running' }]);
+    // A fixed plan with no delay at all: the first read comes at once, every later one after a timer tick.
+    const options = { firstDelayMs: 0, intervalMs: 0, minIntervalMs: 0, jitter: 0, timeoutMs: 50 };
+    const outcome = pollUntilDone({ read, typicalDurationMs: 1000, options, onDeadline: deadline }).catch((e: unknown) => e);
+    // Microtasks alone (no timer advanced): at most the first read, never a spin of reads.
+    for (let i = 0; i < 200; i++) await Promise.resolve();
+    expect(read.mock.calls.length).toBeLessThanOrEqual(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(read.mock.calls.length).toBeGreaterThan(1);
+    expect(read.mock.calls.length).toBeLessThanOrEqual(12);
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(outcome).resolves.toMatchObject({ kind: 'timeout' });
+  });
+
+  it('a handle resumed hours late and done at its first read teaches the shared sketch nothing', async () => {
+    const sketch = new DurationSketch(20_000);
+    const before = sketch.revision;
+    const { read } = scripted([{ state: 'succeeded', output: { images: [] } } as unknown as TaskStatus]);
+    await pollUntilDone({ read, typicalDurationMs: 20_000, elapsedMs: 3 * 3_600_000, durations: sketch, onDeadline: deadline });
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(sketch.revision).toBe(before);
+    // A task polled from its submission and done at the first read is learned from.
+    const fresh = pollUntilDone({ read, typicalDurationMs: 20_000, durations: sketch, onDeadline: deadline });
+    await vi.runAllTimersAsync();
+    await fresh;
+    expect(sketch.revision).toBeGreaterThan(before);
+  });
+});
+
