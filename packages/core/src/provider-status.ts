@@ -3,7 +3,7 @@ import type { AdapterStatus } from './adapter.ts';
 import { taskFailed, toPictorError, type PictorError } from './errors.ts';
 import { invalid, marked, missing, retryPolicy, type ProviderContext } from './provider-context.ts';
 import { buildResult } from './provider-result.ts';
-import { withRetry, type RetryContext } from './retry.ts';
+import { retryAfterFailure, withRetry, type RetryContext } from './retry.ts';
 import type { CallOptions, ModelSpec, TaskHandle, TaskStatus } from './types.ts';
 
 /** One call's context for status reads, built once per wait rather than once per read. */
@@ -84,10 +84,7 @@ export class StatusReader {
     return this.retried({ error });
   }
 
-  /**
-   * A read through withRetry. When the first attempt already failed (`failed`), withRetry gets that
-   * failure as its own attempt 1, so every decision (abort, shouldRetry, backoff, the final error) is its own.
-   */
+  /** A read through withRetry, or, when the first attempt already failed (`failed`), retryAfterFailure. */
   private async retried(failed: { readonly error: unknown } | undefined): Promise<TaskStatus> {
     const { context, handle } = this;
     if (handle.result) return { state: 'succeeded', result: marked(context, handle.result) };
@@ -95,8 +92,9 @@ export class StatusReader {
       const readStatus = context.adapter.readStatus;
       if (!readStatus) throw missing(context, 'readStatus', handle.model);
       const signal = this.retry.signal;
-      const read = (attempt: number) => (attempt === 1 && failed ? Promise.reject(failed.error) : readStatus(handle, { signal, attempt }));
-      return toTaskStatus(context, handle, this.spec, (await withRetry(read, this.retry)).value, this.reads);
+      const read = (attempt: number) => readStatus(handle, { signal, attempt });
+      const outcome = failed ? await retryAfterFailure(failed.error, read, this.retry) : await withRetry(read, this.retry);
+      return toTaskStatus(context, handle, this.spec, outcome.value, this.reads);
     } catch (error) {
       throw this.withHandle(error);
     }

@@ -7,7 +7,7 @@ import { emit } from './events.ts';
 import type { PreparedRequest } from './prepare.ts';
 import { missing, retryPolicy, type ProviderContext } from './provider-context.ts';
 import { buildResult } from './provider-result.ts';
-import { withRetry, type RetryContext } from './retry.ts';
+import { retryAfterFailure, withRetry, type RetryContext, type RetryOutcome } from './retry.ts';
 import { nowIso } from './time.ts';
 import type { CallOptions, TaskHandle } from './types.ts';
 
@@ -30,7 +30,7 @@ type Attempt<T> = (prepared: PreparedRequest<any>, call: { signal: AbortSignal |
 /**
  * The submit with its stage's retries. A first attempt that succeeds (nearly every call) is the
  * adapter's promise awaited directly: no withRetry frame, retry context or closures per call
- * (bench/overhead-ladder.ts). A failure goes to withRetry as its own attempt 1, so every decision
+ * (bench/overhead-ladder.ts). A failure goes to retryAfterFailure (retry.ts), so every decision
  * after it (abort, shouldRetry, never repeating an unknown outcome, backoff, the final error) is
  * withRetry's, exactly as before; a listener (it times each attempt) takes withRetry from the start.
  * Every attempt gets the same `prepared` object, which is how an adapter reuses its request id.
@@ -40,26 +40,29 @@ async function attempted<T>(
   prepared: PreparedRequest<any>,
   options: CallOptions | undefined,
   send: Attempt<T>,
-): Promise<{ readonly value: T; readonly attempts: number }> {
+): Promise<RetryOutcome<T>> {
   const signal = options?.signal;
-  let first: { readonly error: unknown } | undefined;
   if (!options?.onEvent) {
     try {
       return { value: await send(prepared, { signal, attempt: 1 }), attempts: 1 };
     } catch (error) {
-      first = { error };
+      return retryAfterFailure(error, (attempt) => send(prepared, { signal, attempt }), submitRetry(context, prepared, options));
     }
   }
-  const retry: RetryContext = {
+  return withRetry((attempt) => send(prepared, { signal, attempt }), submitRetry(context, prepared, options));
+}
+
+/** The submit stage's retry context, built only when a retry may happen. */
+
+function submitRetry(context: ProviderContext<any>, prepared: PreparedRequest<any>, options: CallOptions | undefined): RetryContext {
+  return {
     stage: 'submit',
     provider: context.id,
     model: prepared.model,
     policy: retryPolicy(context, 'submit', options),
-    signal,
+    signal: options?.signal,
     onEvent: options?.onEvent,
   };
-  const operation = (attempt: number) => (attempt === 1 && first ? Promise.reject(first.error) : send(prepared, { signal, attempt }));
-  return withRetry(operation, retry);
 }
 
 /** Emits 'submitted' (when someone listens) and returns the submit's outcome. */

@@ -99,17 +99,31 @@ export async function withRetry<T>(
 ): Promise<RetryOutcome<T>> {
   // Fast path: almost every call succeeds at once, and thousands of tasks poll together, so the
   // first attempt runs without p-retry's per-call setup (bench/scale.ts: about 1 KB less garbage per
-  // task). On a failure p-retry takes over, replaying it as its attempt 1, so every delay and
-  // decision after that is p-retry's.
-  let firstFailure: unknown;
-  // When each attempt started, for the retry event's durationMs (only read when someone listens).
-  let attemptStartedAt = context.onEvent ? Date.now() : 0;
+  // task). On a failure retryAfterFailure takes over.
+  const startedAt = context.onEvent ? Date.now() : 0;
   try {
     return { value: await operation(1), attempts: 1 };
   } catch (error) {
-    if (context.signal?.aborted) throw abortedAttempt(context, error);
-    firstFailure = error;
+    return retryAfterFailure(error, operation, context, startedAt);
   }
+}
+
+/**
+ * withRetry once its attempt 1 has failed with `firstFailure`: p-retry takes over, replaying that
+ * failure as its own attempt 1, so every delay and decision after it (abort, shouldRetry, never
+ * repeating an unknown outcome, backoff, the final error) is the same as withRetry's. For callers
+ * that run attempt 1 themselves to build no retry context for a call that succeeds (the submit and
+ * status reads without a listener); `firstStartedAt` times attempt 1 for the retry event.
+ */
+export async function retryAfterFailure<T>(
+  firstFailure: unknown,
+  operation: (attempt: number) => Promise<T>,
+  context: RetryContext,
+  firstStartedAt = 0,
+): Promise<RetryOutcome<T>> {
+  if (context.signal?.aborted) throw abortedAttempt(context, firstFailure);
+  // When each attempt started, for the retry event's durationMs (only read when someone listens).
+  let attemptStartedAt = firstStartedAt;
   const defaults = DEFAULT_RETRY[context.stage];
   const policy = { ...defaults, ...stripUndefined(context.policy ?? {}) };
   const decide = context.policy?.shouldRetry ?? ((error: PictorError) => defaultShouldRetry(context.stage, error));
