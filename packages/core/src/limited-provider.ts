@@ -82,7 +82,7 @@ export function limitProvider(provider: ImageProvider, limiter: Limiter): ImageP
         clearTimeout(slot.expiry);
         slot.waited = true;
       }
-      const resumed = held.has(handle?.taskId) || handle?.result ? undefined : limiter.occupy(provider.id, handle?.model);
+      const resumed = slot || handle?.result ? undefined : limiter.occupy(provider.id, handle?.model);
       try {
         return await provider.wait(handle, options);
       } finally {

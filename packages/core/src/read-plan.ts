@@ -54,6 +54,8 @@ interface Plan {
   readonly tailQuantile: number;
   readonly firstMs: number;
   readonly tailStartMs: number;
+  /** The gap (ms) where reads are not dense: the p90 target (with its margin), never under the p50 one. */
+  readonly p90Gap: number;
   /** Gap (ms) after a read in each sketch bin. */
   readonly gaps: Float64Array;
 }
@@ -117,7 +119,7 @@ function buildPlan(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
       needed -= (weights[i] as number) / total;
     }
   }
-  return { revision: sketch.revision, p50Ms: settings.p50Ms, p90Ms: settings.p90Ms, tailQuantile, firstMs, tailStartMs, gaps };
+  return { revision: sketch.revision, p50Ms: settings.p50Ms, p90Ms: settings.p90Ms, tailQuantile, firstMs, tailStartMs, p90Gap: b, gaps };
 }
 
 /** Time since submission (ms) of a task's first read. */
@@ -133,8 +135,7 @@ export function firstReadAt(sketch: DurationSketch, settings: ReadPlanSettings):
 export function nextReadAt(sketch: DurationSketch, elapsedMs: number, settings: ReadPlanSettings): number {
   const clamp = (gap: number) => Math.min(settings.maxIntervalMs, Math.max(settings.minIntervalMs, gap));
   const plan = planFor(sketch, settings);
-  const p90Gap = Math.max(settings.p50Ms, settings.p90Ms * PLAN_MARGINS.p90Gap);
-  if (elapsedMs >= plan.tailStartMs) return elapsedMs + clamp(Math.max(p90Gap, settings.tailRatio * (elapsedMs - plan.tailStartMs)));
+  if (elapsedMs >= plan.tailStartMs) return elapsedMs + clamp(Math.max(plan.p90Gap, settings.tailRatio * (elapsedMs - plan.tailStartMs)));
   const gap = plan.gaps[Math.min(SKETCH_LAYOUT.bins - 1, Math.floor(binPosition(elapsedMs)))] as number;
   return elapsedMs + clamp(gap);
 }
