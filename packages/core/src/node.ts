@@ -11,7 +11,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseClientConfig, type ClientConfig } from './client.ts';
-import { download } from './download.ts';
+import { download, type DownloadedImage } from './download.ts';
 import type { DownloadOptions, HostLookup } from './download-policy.ts';
 import { PictorError, invalidRequest } from './errors.ts';
 import { extensionFor, mediaTypeForExtension } from './image-type.ts';
@@ -30,6 +30,18 @@ export interface SavedImage {
 export const nodeLookup: HostLookup = async (hostname) =>
   (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
+/**
+ * `download` in Node: every address a host name resolves to (node:dns, or `lookup`) is checked, and
+ * the connection goes only to those addresses (pinned-fetch.ts), so a DNS answer that changes between
+ * the check and the connection (rebinding) is never dialled. A caller who brings their own `fetch`
+ * keeps it, unpinned; its addresses are still checked.
+ */
+export function downloadPinned(image: GeneratedImage | string, options: DownloadOptions = {}): Promise<DownloadedImage> {
+  if (options.fetch) return download(image, { ...options, lookup: options.lookup ?? nodeLookup });
+  const pinned = createPinnedResolver(options.lookup ?? nodeLookup);
+  return download(image, { ...options, lookup: pinned.lookup, fetch: pinned.fetch });
+}
+
 /** Options of saveImage: the download's, plus the file name used when `target` is a directory. */
 export type SaveImageOptions = DownloadOptions & {
   /** File name without extension, inside a directory target (sanitised). @default `image-<timestamp>` */
@@ -39,19 +51,11 @@ export type SaveImageOptions = DownloadOptions & {
 /**
  * Downloads one image and writes it to a new file. `target` is a file path, or a directory
  * (existing, or ending in '/') in which `name` plus the right extension is used. The download
- * checks every address a host name resolves to (node:dns, or `lookup`) and connects only to
- * those addresses (see pinned-fetch.ts), unless a `fetch` is given.
+ * is downloadPinned's: every resolved address checked, connections only to them, unless a `fetch` is given.
  */
 export async function saveImage(image: GeneratedImage | string, target: string, options: SaveImageOptions = {}): Promise<SavedImage> {
   const { name, ...downloadOptions } = options;
-  // Connections go only to the addresses the policy checked (no DNS rebinding), unless the
-  // caller brings their own fetch.
-  const pinned = downloadOptions.fetch ? undefined : createPinnedResolver(downloadOptions.lookup ?? nodeLookup);
-  const { bytes, mediaType } = await download(image, {
-    ...downloadOptions,
-    lookup: pinned?.lookup ?? downloadOptions.lookup ?? nodeLookup,
-    ...(pinned ? { fetch: pinned.fetch } : {}),
-  });
+  const { bytes, mediaType } = await downloadPinned(image, downloadOptions);
   const urls = [typeof image === 'string' ? image : image.url];
   const intoDirectory = await isDirectory(target);
   const path = intoDirectory

@@ -96,7 +96,7 @@ describe('the public surface of @pictor/core', () => {
   });
 
   it('@pictor/core/node exports the Node-only helpers', async () => {
-    expect(await names('@pictor/core/node')).toEqual(['createPinnedResolver', 'loadClientConfig', 'nodeLookup', 'saveImage', 'saveResult']);
+    expect(await names('@pictor/core/node')).toEqual(['createPinnedResolver', 'downloadPinned', 'loadClientConfig', 'nodeLookup', 'saveImage', 'saveResult']);
   });
 
   it('no name is exported by two entry points, and each is the module’s own value', async () => {

@@ -28,7 +28,7 @@ describe('the public surface of pictor', () => {
   });
 
   it('pictor/node exports the Node-only helpers', async () => {
-    expect(await names('pictor/node')).toEqual(['createPinnedResolver', 'loadClientConfig', 'nodeLookup', 'saveImage', 'saveResult']);
+    expect(await names('pictor/node')).toEqual(['createPinnedResolver', 'downloadPinned', 'loadClientConfig', 'nodeLookup', 'saveImage', 'saveResult']);
   });
 
   it('re-exports every public name of @pictor/core, none of the adapter API, and its own createImageClient', async () => {
