@@ -33,20 +33,16 @@ export interface SizeViolation {
   readonly message: string;
 }
 
+// Each model's grid on one line (sides from min to max px, in steps of multipleOf, at most maxPixels),
+// then the documented presets (../shared/seeds/zai-*.md).
 export const GLM_IMAGE_SIZES: SizeRule = {
-  min: 1024,
-  max: 2048,
-  multipleOf: 32,
-  maxPixels: 2 ** 22,
+  min: 1024, max: 2048, multipleOf: 32, maxPixels: 2 ** 22,
   presets: ['1280x1280', '1568x1056', '1056x1568', '1472x1088', '1088x1472', '1728x960', '960x1728'],
   default: '1280x1280',
 };
 
 export const COGVIEW_4_SIZES: SizeRule = {
-  min: 512,
-  max: 2048,
-  multipleOf: 16,
-  maxPixels: 2 ** 21,
+  min: 512, max: 2048, multipleOf: 16, maxPixels: 2 ** 21,
   presets: ['1024x1024', '768x1344', '864x1152', '1344x768', '1152x864', '1440x720', '720x1440'],
   default: '1024x1024',
 };

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pictorThrown as errorOf } from '@pictor/testing/vitest';
-import {
-  COGVIEW_4_SIZES,
-  GLM_IMAGE_SIZES,
-  checkSize,
-  formatSize,
-  isValidSize,
-  nearestValidSizes,
-  parseAspectRatio,
-  parseSize,
-  resolveAspectRatio,
-  snapSize,
-  validateSize,
-} from '../src/index.ts';
+import { COGVIEW_4_SIZES, GLM_IMAGE_SIZES, checkSize, formatSize, isValidSize, nearestValidSizes, parseAspectRatio, parseSize, resolveAspectRatio, snapSize, validateSize } from '../src/index.ts';
 
 describe('parseSize', () => {
   it('parses WxH strings and objects', () => {

@@ -16,6 +16,7 @@ import { createRequestHandler } from './emulator-handler.ts';
 import { send } from './emulator-http.ts';
 import { createEmulatorState } from './emulator-state.ts';
 import { parseFactoryOptions } from '@pictor/core/adapter';
+import type { ErrorKind } from '@pictor/core';
 import type { ScriptedTask } from '@pictor/mock';
 import { EmulatorFaultsSchema, EmulatorOptionsSchema, type EmulatedProvider, type EmulatorFault, type EmulatorOptions } from './emulator-options.ts';
 
@@ -109,26 +110,27 @@ export async function startEmulator(input: EmulatorOptions = {}): Promise<Emulat
   };
 }
 
-/** The status and business code (Z.AI) or reason (Novita) the emulator uses for each error kind. */
+/**
+ * The status and business code (Z.AI) or reason (Novita) the emulator answers with for each error
+ * kind: one row per kind, so the two providers' ways of saying the same thing sit side by side.
+ */
+const ERROR_FAULT_ROWS = {
+  invalid_request: { zai: [400, '1214'], novita: [400, 'INVALID_REQUEST_BODY'] },
+  authentication: { zai: [401, '1002'], novita: [403, 'INVALID_API_KEY'] },
+  permission: { zai: [434, '1220'], novita: [403, 'FEATURE_NOT_ALLOWED'] },
+  insufficient_quota: { zai: [429, '1113'], novita: [400, 'BILLING_BALANCE_NOT_ENOUGH'] },
+  rate_limited: { zai: [429, '1302'], novita: [429, 'RATE_LIMIT_EXCEEDED'] },
+  content_filtered: { zai: [400, '1301'], novita: [400, 'ILLEGAL_PROMPT'] },
+  not_found: { zai: [400, '1211'], novita: [404, 'API_NOT_FOUND'] },
+  provider_unavailable: { zai: [503, '1234'], novita: [503, 'SERVICE_UNAVAILABLE'] },
+} as const satisfies Partial<Record<ErrorKind, Record<EmulatedProvider, readonly [number, string]>>>;
+
+function faultsOf(provider: EmulatedProvider): Partial<Record<string, { status: number; code: string }>> {
+  return Object.fromEntries(Object.entries(ERROR_FAULT_ROWS).map(([kind, row]) => [kind, { status: row[provider][0], code: row[provider][1] }]));
+}
+
+/** The same table by provider, then kind: `EMULATOR_ERROR_FAULTS.zai.rate_limited` is `{ status: 429, code: '1302' }`. */
 export const EMULATOR_ERROR_FAULTS: Readonly<Record<EmulatedProvider, Partial<Record<string, { status: number; code: string }>>>> = {
-  zai: {
-    invalid_request: { status: 400, code: '1214' },
-    authentication: { status: 401, code: '1002' },
-    permission: { status: 434, code: '1220' },
-    insufficient_quota: { status: 429, code: '1113' },
-    rate_limited: { status: 429, code: '1302' },
-    content_filtered: { status: 400, code: '1301' },
-    not_found: { status: 400, code: '1211' },
-    provider_unavailable: { status: 503, code: '1234' },
-  },
-  novita: {
-    invalid_request: { status: 400, code: 'INVALID_REQUEST_BODY' },
-    authentication: { status: 403, code: 'INVALID_API_KEY' },
-    permission: { status: 403, code: 'FEATURE_NOT_ALLOWED' },
-    insufficient_quota: { status: 400, code: 'BILLING_BALANCE_NOT_ENOUGH' },
-    rate_limited: { status: 429, code: 'RATE_LIMIT_EXCEEDED' },
-    content_filtered: { status: 400, code: 'ILLEGAL_PROMPT' },
-    not_found: { status: 404, code: 'API_NOT_FOUND' },
-    provider_unavailable: { status: 503, code: 'SERVICE_UNAVAILABLE' },
-  },
+  zai: faultsOf('zai'),
+  novita: faultsOf('novita'),
 };
