@@ -20,6 +20,16 @@ export interface SimResult {
   readonly p90: number;
 }
 
+/** Variants of the model (bench/poll-seeds.ts): defaults are the plain simulation above. */
+export interface SimVariant {
+  /** A ready sketch to plan from (e.g. the true distribution, for an oracle) instead of a fresh one. */
+  readonly sketch?: DurationSketch | undefined;
+  /** False: the sketch never learns (an oracle's plan stays the true one). @default true */
+  readonly learn?: boolean | undefined;
+  /** Given: the first read comes up to 10% early, as poll.ts jitters it (uniform draws in [0, 1)). */
+  readonly random?: (() => number) | undefined;
+}
+
 const pct = (values: number[], p: number) => {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
@@ -39,8 +49,8 @@ interface Active {
  * bench/polling.ts (a new task starts when one ends, so the sketch learns in completion order:
  * the slow tasks of a slowed-down provider arrive last). The typical duration seeds the sketch.
  */
-export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0, sketchOptions: DurationSketchOptions = {}, concurrency = 20): SimResult {
-  const sketch = new DurationSketch(typicalMs, sketchOptions);
+export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0, sketchOptions: DurationSketchOptions = {}, concurrency = 20, variant: SimVariant = {}): SimResult {
+  const sketch = variant.sketch ?? new DurationSketch(typicalMs, sketchOptions);
   const settings = readPlanSettings(options, typicalMs);
   const total = warmup + tasks;
   const extras: number[] = [];
@@ -49,7 +59,7 @@ export function simulate(spec: DurationSpec, typicalMs: number, options: PollOpt
   const active: Active[] = [];
   const launch = (at: number) => {
     const index = started++;
-    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings), last: 0, reads: 0 });
+    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings) * (variant.random ? 1 - 0.1 * variant.random() : 1), last: 0, reads: 0 });
   };
   for (let i = 0; i < Math.min(concurrency, total); i++) launch(0);
   while (active.length > 0) {
@@ -64,7 +74,7 @@ export function simulate(spec: DurationSpec, typicalMs: number, options: PollOpt
       task.next = task.start + nextReadAt(sketch, elapsed, settings);
       continue;
     }
-    sketch.observe(task.last, elapsed);
+    if (variant.learn !== false) sketch.observe(task.last, elapsed);
     if (task.index >= warmup) {
       extras.push(elapsed - task.ms);
       reads += task.reads;
@@ -75,7 +85,7 @@ export function simulate(spec: DurationSpec, typicalMs: number, options: PollOpt
   return { reads: reads / tasks, p50: pct(extras, 0.5), p90: pct(extras, 0.9) };
 }
 
-function fixed(spec: DurationSpec, interval: number, tasks = 200, offset = 50): SimResult {
+export function fixed(spec: DurationSpec, interval: number, tasks = 200, offset = 50): SimResult {
   const extras: number[] = [];
   let reads = 0;
   for (let i = 0; i < tasks; i++) {
