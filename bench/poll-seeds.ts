@@ -5,7 +5,7 @@
  * distribution and never learning, which separates the plan's shape from the learning noise.
  * A third row reads the same tasks on poll-frontier's best schedule for the true distribution: what
  * the fewest-reads schedule itself scores in one 200-task run.
- * `--jitter` adds poll.ts's first-read jitter (up to 10% early), which the plain sim leaves out.
+ * `--jitter` adds poll.ts's first-read jitter (up to 5% early or late), which the plain sim leaves out.
  * `--scan` instead asks how often ANY schedule can meet the bars in one run: poll-frontier's best
  * schedule for targets tightened below the bars (a margin against the run's sampling noise).
  *   node --conditions=@pictor/source bench/poll-seeds.ts [seeds=30] [--jitter | --scan]

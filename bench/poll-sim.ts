@@ -26,7 +26,7 @@ export interface SimVariant {
   readonly sketch?: DurationSketch | undefined;
   /** False: the sketch never learns (an oracle's plan stays the true one). @default true */
   readonly learn?: boolean | undefined;
-  /** Given: the first read comes up to 10% early, as poll.ts jitters it (uniform draws in [0, 1)). */
+  /** Given: the first read comes up to 5% early or late, as poll.ts jitters it (uniform draws in [0, 1)). */
   readonly random?: (() => number) | undefined;
 }
 
@@ -59,7 +59,7 @@ export function simulate(spec: DurationSpec, typicalMs: number, options: PollOpt
   const active: Active[] = [];
   const launch = (at: number) => {
     const index = started++;
-    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings) * (variant.random ? 1 - 0.1 * variant.random() : 1), last: 0, reads: 0 });
+    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings) * (variant.random ? 1 + 0.1 * (variant.random() - 0.5) : 1), last: 0, reads: 0 });
   };
   for (let i = 0; i < Math.min(concurrency, total); i++) launch(0);
   while (active.length > 0) {

@@ -95,17 +95,19 @@ describe('pollUntilDone', () => {
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 1 });
     await vi.advanceTimersByTimeAsync(10_000);
     await done;
-    // The learned plan's first read (planned on the prior), 10% early: the
-    // learned plan's jitter only shortens a delay.
-    expect(times).toEqual([Math.round(0.9 * firstRead())]);
+    // The learned plan's first read (planned on the prior), 5% late: the learned plan spreads its
+    // first read over a width of `jitter` x the delay, centred on it.
+    expect(times).toEqual([Math.round(1.05 * firstRead())]);
   });
 
-  it('never lengthens a learned delay with jitter (a longer gap would miss its latency target)', async () => {
-    const { read, times } = scripted([{ state: 'succeeded' }]);
-    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.5 }, onDeadline: deadline, random: () => 0 });
-    await vi.advanceTimersByTimeAsync(10_000);
-    await done;
-    expect(times).toEqual([Math.round(firstRead())]);
+  it('centres the learned first read\'s jitter on the planned time (no reads lost on average)', async () => {
+    for (const [random, factor] of [[0, 0.75], [0.5, 1], [1, 1.25]] as const) {
+      const { read, times } = scripted([{ state: 'succeeded' }]);
+      const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.5 }, onDeadline: deadline, random: () => random });
+      await vi.advanceTimersByTimeAsync(10_000);
+      await done;
+      expect(times).toEqual([Math.round(factor * firstRead({ jitter: 0.5 }))]);
+    }
   });
 
   it('jitters only the learned plan\'s first read: later gaps keep their planned size', async () => {
@@ -114,7 +116,7 @@ describe('pollUntilDone', () => {
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, options, onDeadline: deadline, random: () => 1 });
     await vi.advanceTimersByTimeAsync(10_000);
     await expect(done).resolves.toMatchObject({ reads: 3 });
-    expect(times[0]).toBe(Math.round(0.5 * firstRead(options)));
+    expect(times[0]).toBe(Math.round(1.25 * firstRead(options)));
     expect([(times[1] as number) - (times[0] as number), (times[2] as number) - (times[1] as number)]).toEqual([1000, 1000]);
   });
 
