@@ -122,23 +122,36 @@ function cdfOf(sketch: DurationSketch): (ms: number) => number {
 
 /** Time since submission (ms) of the read after one at `elapsedMs` that saw the task running. */
 function readAfter(plan: Plan, elapsedMs: number, settings: ReadPlanSettings): number {
-  const clamp = (gap: number) => Math.min(settings.maxIntervalMs, Math.max(settings.minIntervalMs, gap));
-  if (elapsedMs >= plan.tailStartMs) return elapsedMs + clamp(Math.max(plan.p90Gap, settings.tailRatio * (elapsedMs - plan.tailStartMs)));
-  return elapsedMs + clamp(plan.gaps[Math.min(SKETCH_LAYOUT.bins - 1, Math.floor(binPosition(elapsedMs)))] as number);
+  const gap =
+    elapsedMs >= plan.tailStartMs
+      ? Math.max(plan.p90Gap, settings.tailRatio * (elapsedMs - plan.tailStartMs))
+      : (plan.gaps[Math.min(SKETCH_LAYOUT.bins - 1, Math.floor(binPosition(elapsedMs)))] as number);
+  return elapsedMs + Math.min(settings.maxIntervalMs, Math.max(settings.minIntervalMs, gap));
 }
 
-/** Expected reads per task, and shares of tasks within each target, of a plan under CDF `F` (exact). */
-function score(plan: Plan, settings: ReadPlanSettings, F: (ms: number) => number): { reads: number; p50: number; p90: number } {
+/** Reads walked per candidate plan: several times what a plan for glm-image-like durations needs. */
+const SCORED_READS = 400;
+
+/**
+ * Expected reads per task, and shares of tasks within each target, of a plan under CDF `F` (exact).
+ * Given `p50Goal`, the walk stops as soon as the p50 share is known to reach it or to fall short.
+ */
+function score(plan: Plan, settings: ReadPlanSettings, F: (ms: number) => number, p50Goal?: number): { reads: number; p50: number; p90: number } {
   const { p50Ms: a, p90Ms: b } = settings;
-  let [t, prev, before, reads, p50, p90] = [plan.firstMs, 0, 0, 0, 0, 0];
+  let t = plan.firstMs;
+  let [prev, before, reads, p50, p90] = [0, 0, 0, 0, 0];
   // A read at t is paid by the tasks running at the previous read; a task ending in (prev, t] waits t - end.
-  for (let k = 0; k < 5000; k++) {
+  // At most SCORED_READS reads are walked (bounding a build's cost for a hostile or very wide sketch):
+  // tasks still running after them count as missing both targets.
+  for (let k = 0; k < SCORED_READS; k++) {
     const done = F(t);
     reads += 1 - before;
     p50 += t - a > prev ? done - F(t - a) : done - before;
     p90 += t - b > prev ? done - F(t - b) : done - before;
-    if (done > 1 - 1e-4) break;
-    [prev, before, t] = [t, done, readAfter(plan, t, settings)];
+    if (done > 1 - 1e-4 || (p50Goal !== undefined && (p50 >= p50Goal || p50 + 1 - done < p50Goal))) break;
+    prev = t;
+    before = done;
+    t = readAfter(plan, t, settings);
   }
   return { reads, p50, p90 };
 }
@@ -180,11 +193,12 @@ function buildPlan(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
     for (const stretch of PLAN_MARGINS.denseStretch) {
       const gap = Math.min(b, stretch * a);
       densest ??= make(firstMs, dense, dense.length, a);
-      if (score(make(firstMs, dense, dense.length, gap), settings, F).p50 < need.p50) continue;
+      const reaches = (n: number) => score(make(firstMs, dense, n, gap), settings, F, need.p50).p50 >= need.p50;
+      if (!reaches(dense.length)) continue;
       let [lo, hi] = [0, dense.length];
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (score(make(firstMs, dense, mid, gap), settings, F).p50 >= need.p50) hi = mid;
+        if (reaches(mid)) hi = mid;
         else lo = mid + 1;
       }
       const plan = make(firstMs, dense, lo, gap);

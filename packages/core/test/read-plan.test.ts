@@ -110,6 +110,17 @@ describe('read plan', () => {
     for (const t of [0, 5_000, 30_000]) expect(gapAt(empty, t, settings)).toBeCloseTo(settings.p50Ms, 6);
   });
 
+  it('plans on a sketch spread over the whole range (a hostile snapshot) with gaps in bounds', () => {
+    const wide = new DurationSketch(20_000, { priorSigma: 5 });
+    const first = firstReadAt(wide, settings);
+    expect(Number.isFinite(first)).toBe(true);
+    expect(first).toBeGreaterThanOrEqual(0);
+    for (const t of [first, 1_000, 60_000, 600_000]) {
+      expect(gapAt(wide, t, settings)).toBeGreaterThanOrEqual(settings.minIntervalMs);
+      expect(gapAt(wide, t, settings)).toBeLessThanOrEqual(settings.maxIntervalMs);
+    }
+  });
+
   it('meets its targets on a known distribution, near the fewest reads possible', () => {
     const tasks = lognormalGrid(20_000, 0.5, 400);
     const sketch = learned(20_000, 0.5);
