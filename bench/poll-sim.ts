@@ -3,8 +3,9 @@
  * read at the times nextReadAt plans from a sketch that learns from each finished task,
  * 20 in flight at a time.
  * Used to tune the presets before the real benchmark (bench/polling.ts); bench/poll-frontier.ts
- * gives the fewest reads any schedule needs for the same targets. Left out here: the jitter of
- * the first read, client lag, the HTTP round trip.
+ * gives the fewest reads any schedule needs for the same targets; bench/poll-seeds.ts runs this
+ * model over many seeds. Left out here: the jitter of the first read (a SimVariant can add it),
+ * client lag, the HTTP round trip.
  *   node --conditions=@pictor/source bench/poll-sim.ts
  */
 import { DurationSketch, POLL_PRESETS, type PollOptions } from '@pictor/core';
