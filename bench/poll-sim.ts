@@ -3,8 +3,9 @@
  * read at the times nextReadAt plans from a sketch that learns from each finished task,
  * 20 in flight at a time.
  * Used to tune the presets before the real benchmark (bench/polling.ts); bench/poll-frontier.ts
- * gives the fewest reads any schedule needs for the same targets. Left out here: the jitter of
- * the first read, client lag, the HTTP round trip.
+ * gives the fewest reads any schedule needs for the same targets; bench/poll-seeds.ts runs this
+ * model over many seeds. Left out here: the jitter of the first read (a SimVariant can add it),
+ * client lag, the HTTP round trip.
  *   node --conditions=@pictor/source bench/poll-sim.ts
  */
 import { DurationSketch, POLL_PRESETS, type PollOptions } from '@pictor/core';
@@ -18,6 +19,16 @@ export interface SimResult {
   readonly reads: number;
   readonly p50: number;
   readonly p90: number;
+}
+
+/** Variants of the model (bench/poll-seeds.ts): defaults are the plain simulation above. */
+export interface SimVariant {
+  /** A ready sketch to plan from (e.g. the true distribution, for an oracle) instead of a fresh one. */
+  readonly sketch?: DurationSketch | undefined;
+  /** False: the sketch never learns (an oracle's plan stays the true one). @default true */
+  readonly learn?: boolean | undefined;
+  /** Given: the first read comes up to 5% early or late, as poll.ts jitters it (uniform draws in [0, 1)). */
+  readonly random?: (() => number) | undefined;
 }
 
 const pct = (values: number[], p: number) => {
@@ -39,8 +50,8 @@ interface Active {
  * bench/polling.ts (a new task starts when one ends, so the sketch learns in completion order:
  * the slow tasks of a slowed-down provider arrive last). The typical duration seeds the sketch.
  */
-export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0, sketchOptions: DurationSketchOptions = {}, concurrency = 20): SimResult {
-  const sketch = new DurationSketch(typicalMs, sketchOptions);
+export function simulate(spec: DurationSpec, typicalMs: number, options: PollOptions, warmup = 50, tasks = 200, offset = 0, sketchOptions: DurationSketchOptions = {}, concurrency = 20, variant: SimVariant = {}): SimResult {
+  const sketch = variant.sketch ?? new DurationSketch(typicalMs, sketchOptions);
   const settings = readPlanSettings(options, typicalMs);
   const total = warmup + tasks;
   const extras: number[] = [];
@@ -49,7 +60,7 @@ export function simulate(spec: DurationSpec, typicalMs: number, options: PollOpt
   const active: Active[] = [];
   const launch = (at: number) => {
     const index = started++;
-    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings), last: 0, reads: 0 });
+    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings) * (variant.random ? 1 + 0.1 * (variant.random() - 0.5) : 1), last: 0, reads: 0 });
   };
   for (let i = 0; i < Math.min(concurrency, total); i++) launch(0);
   while (active.length > 0) {
@@ -64,7 +75,7 @@ export function simulate(spec: DurationSpec, typicalMs: number, options: PollOpt
       task.next = task.start + nextReadAt(sketch, elapsed, settings);
       continue;
     }
-    sketch.observe(task.last, elapsed);
+    if (variant.learn !== false) sketch.observe(task.last, elapsed);
     if (task.index >= warmup) {
       extras.push(elapsed - task.ms);
       reads += task.reads;
@@ -75,7 +86,7 @@ export function simulate(spec: DurationSpec, typicalMs: number, options: PollOpt
   return { reads: reads / tasks, p50: pct(extras, 0.5), p90: pct(extras, 0.9) };
 }
 
-function fixed(spec: DurationSpec, interval: number, tasks = 200, offset = 50): SimResult {
+export function fixed(spec: DurationSpec, interval: number, tasks = 200, offset = 50): SimResult {
   const extras: number[] = [];
   let reads = 0;
   for (let i = 0; i < tasks; i++) {

@@ -51,8 +51,8 @@ export const PollOptionsSchema = z
     factor: z.number().optional(),
     /**
      * Random spread of each delay, 0..1, so many waiters don't read in lockstep. The fixed plan
-     * spreads every delay both ways; the learned plan only brings its first read earlier (its later
-     * gaps count from each read, so the offset lasts, and a longer gap would miss its target).
+     * spreads every delay both ways; the learned plan only its first read, by half as much each way
+     * (its later gaps count from each read, so the offset lasts, and a jittered gap would miss its target).
      * @default 0.1
      */
     jitter: z.number().min(0).max(1).optional(),

@@ -10,10 +10,13 @@
  * p90 target where it is lower, and no read at all where it is lowest -- which for task durations
  * is the start: the first share of tasks (below 10%, which the p90 target allows) wait for the
  * first read. So:
- * - the first read is at the learned `PLAN_MARGINS.sacrifice` quantile;
- * - from there to the learned `tailQuantile`, each bin of the sketch gets a gap: the p50 target in
- *   the highest-hazard bins, enough of them (by mass) that half the tasks meet the p50 target with
- *   margin, counting the share a/b of the others that meet it by chance; the p90 target elsewhere;
+ * - the first read is at a learned quantile (a few percent), one of `PLAN_MARGINS.sacrifices`;
+ * - from there to the learned `tailQuantile`, each bin of the sketch gets a gap: a little over the
+ *   p50 target in the highest-hazard bins, the p90 target elsewhere;
+ * - which first-read quantile, which dense gap and how many dense bins are chosen by exact
+ *   evaluation of the candidates on the sketch's bins (expected reads, and the share of tasks
+ *   within each target, as bench/poll-frontier.ts evaluates a schedule): the fewest reads that
+ *   reach the targets' shares plus a margin for what the sketch has not learned yet;
  * - past `tailQuantile` (a task slower than nearly all seen), the gap grows with the time spent
  *   there, up to `maxIntervalMs`: a stuck task costs few reads.
  * The targets are fixed ms (shares of the model's typical duration, not the learned one): a provider
@@ -34,17 +37,27 @@ export interface ReadPlanSettings {
 }
 
 /**
- * Margins of the plan against its targets, for a learned distribution that is a little off: the
- * first read comes when 8.5% (not 10%) of tasks are usually done; the p50 share has no margin (50%):
- * the a/b share of tasks outside the dense bins that meet the p50 target by chance already leaves
- * the median under its target in simulation. They are thin on purpose: for glm-image-like durations
- * the issue's targets sit within 3-10% of the fewest reads that can meet them at all
- * (bench/poll-frontier.ts), and every point of margin is paid in reads. With these, balanced in
- * bench/poll-sim.ts (sigma 0.5, seeds 7/11/13, 20 tasks in flight) reads 0.281-0.289x a 500 ms
- * poller's at p50 0.52-0.57 s and p90 1.10-1.15 s, and 0.285x / 0.305x after a 2x / 0.5x drift.
- * Jitter only shortens gaps, so it needs none.
+ * What the plan asks of the learned distribution, evaluated exactly on the sketch's bins: at least
+ * `p50Share` of tasks within the p50 target and `p90Share` within the p90 target, in expectation.
+ * The shares sit above 0.5 / 0.9 by a margin that shrinks as the sketch's effective sample size n
+ * (its decayed weight, prior included) grows: `z` standard errors of a share p, sqrt(p(1-p)/n),
+ * plus a floor. A fresh sketch (the prior alone, n = 4) plans with wide margins; a well-learned one
+ * (n ~ 35 at the default half-life) closer to the frontier (bench/poll-frontier.ts). Candidates:
+ * the first read at each `sacrifices` quantile, dense gaps of each `denseStretch` x the p50 target
+ * (the frontier's dense gap is ~1.2x it: a slightly wider gap over more bins is cheaper than the
+ * target gap over fewer). Calibrated in bench/poll-seeds.ts (sigma 0.5, 30 seeds, 50 warm-up + 200
+ * tasks): balanced reads a median 0.279x a 500 ms poller's at p50 584 ms / p90 1154 ms, eager 0.616x
+ * at 245 / 586 ms; built from the true distribution instead, 0.275x and 0.604x (the frontier's own
+ * schedule: 0.268x and 0.588x). A build costs ~0.3 ms (once per sketch revision).
  */
-export const PLAN_MARGINS = { sacrifice: 0.085, p90Gap: 1, p50Share: 0.5 } as const;
+export const PLAN_MARGINS = {
+  p50Share: 0.5,
+  p90Share: 0.9,
+  floor: 0.01,
+  z: 0.1,
+  sacrifices: [0.04, 0.06, 0.07, 0.08, 0.09, 0.1],
+  denseStretch: [1, 1.15, 1.3],
+} as const;
 
 /** A plan for one sketch revision and one pair of targets. */
 interface Plan {
@@ -54,7 +67,7 @@ interface Plan {
   readonly tailQuantile: number;
   readonly firstMs: number;
   readonly tailStartMs: number;
-  /** The gap (ms) where reads are not dense: the p90 target (with its margin), never under the p50 one. */
+  /** The gap (ms) where reads are not dense: the p90 target, never under the p50 one. */
   readonly p90Gap: number;
   /** Gap (ms) after a read in each sketch bin. */
   readonly gaps: Float64Array;
@@ -97,29 +110,106 @@ function hazards(weights: Float64Array, total: number): Float64Array {
   return out;
 }
 
+/** The sketch's CDF in O(1) per call (prefix sums; log-uniform within a bin, as DurationSketch.cdf). */
+function cdfOf(sketch: DurationSketch): (ms: number) => number {
+  const w = sketch.weights;
+  const below = new Float64Array(w.length + 1);
+  for (let i = 0; i < w.length; i++) below[i + 1] = (below[i] as number) + (w[i] as number);
+  const total = below[w.length] as number;
+  return (ms) => {
+    const x = binPosition(ms);
+    const i = Math.min(w.length - 1, Math.floor(x));
+    return total > 0 ? ((below[i] as number) + (w[i] as number) * (x - i)) / total : 0;
+  };
+}
+
+/** Time since submission (ms) of the read after one at `elapsedMs` that saw the task running. */
+function readAfter(plan: Plan, elapsedMs: number, settings: ReadPlanSettings): number {
+  const gap =
+    elapsedMs >= plan.tailStartMs
+      ? Math.max(plan.p90Gap, settings.tailRatio * (elapsedMs - plan.tailStartMs))
+      : (plan.gaps[Math.min(SKETCH_LAYOUT.bins - 1, Math.floor(binPosition(elapsedMs)))] as number);
+  return elapsedMs + Math.min(settings.maxIntervalMs, Math.max(settings.minIntervalMs, gap));
+}
+
+/** Reads walked per candidate plan: several times what a plan for glm-image-like durations needs. */
+const SCORED_READS = 400;
+
+/**
+ * Expected reads per task, and shares of tasks within each target, of a plan under CDF `F` (exact).
+ * Given `p50Goal`, the walk stops as soon as the p50 share is known to reach it or to fall short.
+ */
+function score(plan: Plan, settings: ReadPlanSettings, F: (ms: number) => number, p50Goal?: number): { reads: number; p50: number; p90: number } {
+  const { p50Ms: a, p90Ms: b } = settings;
+  let t = plan.firstMs;
+  let [prev, before, reads, p50, p90] = [0, 0, 0, 0, 0];
+  // A read at t is paid by the tasks running at the previous read; a task ending in (prev, t] waits t - end.
+  // At most SCORED_READS reads are walked (bounding a build's cost for a hostile or very wide sketch):
+  // tasks still running after them count as missing both targets.
+  for (let k = 0; k < SCORED_READS; k++) {
+    const done = F(t);
+    reads += 1 - before;
+    p50 += t - a > prev ? done - F(t - a) : done - before;
+    p90 += t - b > prev ? done - F(t - b) : done - before;
+    if (done > 1 - 1e-4 || (p50Goal !== undefined && (p50 >= p50Goal || p50 + 1 - done < p50Goal))) break;
+    prev = t;
+    before = done;
+    t = readAfter(plan, t, settings);
+  }
+  return { reads, p50, p90 };
+}
+
+/** The shares the plan must reach on the learned distribution: targets plus a sample-size margin. */
+export function requiredShares(effectiveTasks: number): { p50: number; p90: number } {
+  const { p50Share, p90Share, floor, z } = PLAN_MARGINS;
+  const margin = (p: number) => floor + z * Math.sqrt((p * (1 - p)) / Math.max(1, effectiveTasks));
+  return { p50: Math.min(0.99, p50Share + margin(p50Share)), p90: Math.min(0.999, p90Share + margin(p90Share)) };
+}
+
+/**
+ * The fewest-reads plan (on the learned distribution) among the candidates of PLAN_MARGINS that
+ * reaches the required shares: for each first-read quantile and dense gap, the fewest dense bins
+ * by hazard rank that reach the p50 share (binary search: more dense bins, more tasks within it).
+ * When none reaches both shares (a sketch too wide for the targets), the densest candidate.
+ */
 function buildPlan(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
   const { p50Ms: a, tailQuantile } = settings;
-  const b = Math.max(a, settings.p90Ms * PLAN_MARGINS.p90Gap);
-  const firstMs = sketch.quantile(PLAN_MARGINS.sacrifice);
-  const tailStartMs = sketch.quantile(tailQuantile);
-  const weights = sketch.weights;
+  const b = Math.max(a, settings.p90Ms);
   const total = sketch.total();
-  const gaps = new Float64Array(SKETCH_LAYOUT.bins).fill(b);
-  // Tasks read at gap b meet the p50 target with probability a/b; the rest of the p50 share must
-  // come from bins read at gap a: massA + (covered - massA) * a/b >= p50Share.
-  const ratio = a / b;
-  const covered = tailQuantile - PLAN_MARGINS.sacrifice;
-  let needed = ratio < 1 ? (PLAN_MARGINS.p50Share - covered * ratio) / (1 - ratio) : 0;
-  if (total > 0 && needed > 0) {
-    const h = hazards(weights, total);
-    const order = [...h.keys()].filter((i) => binStartMs(i + 1) > firstMs && binStartMs(i) < tailStartMs).sort((x, y) => (h[y] as number) - (h[x] as number));
-    for (const i of order) {
-      if (needed <= 0) break;
-      gaps[i] = a;
-      needed -= (weights[i] as number) / total;
+  const F = cdfOf(sketch);
+  const need = requiredShares(total);
+  const tailStartMs = sketch.quantile(tailQuantile);
+  const h = hazards(sketch.weights, total);
+  const ranked = [...h.keys()].filter((i) => binStartMs(i) < tailStartMs).sort((x, y) => (h[y] as number) - (h[x] as number));
+  const make = (firstMs: number, dense: readonly number[], n: number, gap: number): Plan => {
+    const gaps = new Float64Array(SKETCH_LAYOUT.bins).fill(b);
+    for (let k = 0; k < n; k++) gaps[dense[k] as number] = gap;
+    return { revision: sketch.revision, p50Ms: settings.p50Ms, p90Ms: settings.p90Ms, tailQuantile, firstMs, tailStartMs, p90Gap: b, gaps };
+  };
+  // Nothing learned and no prior (an empty snapshot): every gap at the p50 target from the start.
+  if (!(total > 0)) return make(0, ranked, ranked.length, a);
+  let best: { plan: Plan; reads: number } | undefined;
+  let densest: Plan | undefined;
+  for (const s of PLAN_MARGINS.sacrifices) {
+    const firstMs = sketch.quantile(s);
+    const dense = ranked.filter((i) => binStartMs(i + 1) > firstMs);
+    for (const stretch of PLAN_MARGINS.denseStretch) {
+      const gap = Math.min(b, stretch * a);
+      densest ??= make(firstMs, dense, dense.length, a);
+      const reaches = (n: number) => score(make(firstMs, dense, n, gap), settings, F, need.p50).p50 >= need.p50;
+      if (!reaches(dense.length)) continue;
+      let [lo, hi] = [0, dense.length];
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (reaches(mid)) hi = mid;
+        else lo = mid + 1;
+      }
+      const plan = make(firstMs, dense, lo, gap);
+      const r = score(plan, settings, F);
+      if (r.p90 >= need.p90 && (!best || r.reads < best.reads)) best = { plan, reads: r.reads };
     }
   }
-  return { revision: sketch.revision, p50Ms: settings.p50Ms, p90Ms: settings.p90Ms, tailQuantile, firstMs, tailStartMs, p90Gap: b, gaps };
+  return best?.plan ?? (densest as Plan);
 }
 
 /** Time since submission (ms) of a task's first read. */
@@ -133,9 +223,5 @@ export function firstReadAt(sketch: DurationSketch, settings: ReadPlanSettings):
  * followed at once by another.)
  */
 export function nextReadAt(sketch: DurationSketch, elapsedMs: number, settings: ReadPlanSettings): number {
-  const clamp = (gap: number) => Math.min(settings.maxIntervalMs, Math.max(settings.minIntervalMs, gap));
-  const plan = planFor(sketch, settings);
-  if (elapsedMs >= plan.tailStartMs) return elapsedMs + clamp(Math.max(plan.p90Gap, settings.tailRatio * (elapsedMs - plan.tailStartMs)));
-  const gap = plan.gaps[Math.min(SKETCH_LAYOUT.bins - 1, Math.floor(binPosition(elapsedMs)))] as number;
-  return elapsedMs + clamp(gap);
+  return readAfter(planFor(sketch, settings), elapsedMs, settings);
 }

@@ -3,11 +3,11 @@ import { PictorError, type TaskStatus } from '../src/index.ts';
 import type { ProviderAdapter } from '../src/adapter.ts';
 import { DurationRegistry, MAX_SKETCHES } from '../src/duration-registry.ts';
 import { DurationSketch, SKETCH_LAYOUT } from '../src/durations.ts';
-import { pollUntilDone } from '../src/poll.ts';
+import { pollUntilDone, readPlanSettings } from '../src/poll.ts';
 import { createProvider } from '../src/provider.ts';
 import { asyncOnlySpec } from './model-spec.ts';
 import { parseFactoryOptions, providerClientOptionsSchema } from '../src/provider-options.ts';
-import { PLAN_MARGINS } from '../src/read-plan.ts';
+import { firstReadAt } from '../src/read-plan.ts';
 import { lognormalGrid, shuffled } from './lognormal.ts';
 
 describe('DurationSketch', () => {
@@ -116,7 +116,7 @@ describe('pollUntilDone learning', () => {
 
   it('plans on the given sketch and records the interval the task ended in', async () => {
     const sketch = new DurationSketch(10_000);
-    const first = sketch.quantile(PLAN_MARGINS.sacrifice);
+    const first = firstReadAt(sketch, readPlanSettings({}, 10_000));
     const statuses: TaskStatus[] = [{ state: 'running' }, { state: 'succeeded' }];
     const times: number[] = [];
     const read = vi.fn(async () => {
@@ -127,8 +127,8 @@ describe('pollUntilDone learning', () => {
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, durations: sketch, onDeadline: deadline, random: () => 0.5 });
     await vi.advanceTimersByTimeAsync(60_000);
     await expect(done).resolves.toMatchObject({ reads: 2 });
-    // random 0.5: the learned plan's jitter shortens the delay by half of 10%.
-    expect((times[0] as number) - start).toBe(Math.round(0.95 * first));
+    // random 0.5: the centre of the learned plan's first-read jitter, the planned time itself.
+    expect((times[0] as number) - start).toBe(Math.round(first));
     expect(sketch.observations).toBe(1);
   });
 
@@ -145,7 +145,7 @@ describe('pollUntilDone learning', () => {
     await done;
     expect((times[1] as number) - (times[0] as number)).toBe(30_050);
     // Nearly all weight now sits at first read + eta (within a 10% bin).
-    expect(Math.abs(sketch.quantile(0.5) - (Math.round(0.95 * new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice)) + 30_000))).toBeLessThan(3500);
+    expect(Math.abs(sketch.quantile(0.5) - (Math.round(firstReadAt(new DurationSketch(10_000), readPlanSettings({}, 10_000))) + 30_000))).toBeLessThan(3500);
   });
 });
 

@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DurationSketch, POLL_PRESETS, PictorError, type TaskStatus } from '../src/index.ts';
-import { planDelays, pollUntilDone } from '../src/poll.ts';
-import { PLAN_MARGINS } from '../src/read-plan.ts';
+import { DurationSketch, POLL_PRESETS, PictorError, type PollOptions, type TaskStatus } from '../src/index.ts';
+import { planDelays, pollUntilDone, readPlanSettings } from '../src/poll.ts';
+import { firstReadAt } from '../src/read-plan.ts';
 
 beforeEach(() => void vi.useFakeTimers());
 afterEach(() => void vi.useRealTimers());
+
+/** The learned plan's first read for a fresh 10-s model's sketch (the prior alone). */
+const firstRead = (options: PollOptions = {}) => firstReadAt(new DurationSketch(10_000), readPlanSettings(options, 10_000));
 
 const deadline = (reads: number, ms: number) => new PictorError({ kind: 'timeout', message: `deadline after ${reads} reads (${ms})` });
 
@@ -92,17 +95,19 @@ describe('pollUntilDone', () => {
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.1 }, onDeadline: deadline, random: () => 1 });
     await vi.advanceTimersByTimeAsync(10_000);
     await done;
-    // The learned plan's first read (at the prior's PLAN_MARGINS.sacrifice quantile), 10% early: the
-    // learned plan's jitter only shortens a delay.
-    expect(times).toEqual([Math.round(0.9 * new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice))]);
+    // The learned plan's first read (planned on the prior), 5% late: the learned plan spreads its
+    // first read over a width of `jitter` x the delay, centred on it.
+    expect(times).toEqual([Math.round(1.05 * firstRead())]);
   });
 
-  it('never lengthens a learned delay with jitter (a longer gap would miss its latency target)', async () => {
-    const { read, times } = scripted([{ state: 'succeeded' }]);
-    const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.5 }, onDeadline: deadline, random: () => 0 });
-    await vi.advanceTimersByTimeAsync(10_000);
-    await done;
-    expect(times).toEqual([Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice))]);
+  it('centres the learned first read\'s jitter on the planned time (no reads lost on average)', async () => {
+    for (const [random, factor] of [[0, 0.75], [0.5, 1], [1, 1.25]] as const) {
+      const { read, times } = scripted([{ state: 'succeeded' }]);
+      const done = pollUntilDone({ read, typicalDurationMs: 10_000, options: { jitter: 0.5 }, onDeadline: deadline, random: () => random });
+      await vi.advanceTimersByTimeAsync(10_000);
+      await done;
+      expect(times).toEqual([Math.round(factor * firstRead({ jitter: 0.5 }))]);
+    }
   });
 
   it('jitters only the learned plan\'s first read: later gaps keep their planned size', async () => {
@@ -111,16 +116,16 @@ describe('pollUntilDone', () => {
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, options, onDeadline: deadline, random: () => 1 });
     await vi.advanceTimersByTimeAsync(10_000);
     await expect(done).resolves.toMatchObject({ reads: 3 });
-    expect(times[0]).toBe(Math.round(0.5 * new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice)));
+    expect(times[0]).toBe(Math.round(1.25 * firstRead(options)));
     expect([(times[1] as number) - (times[0] as number), (times[2] as number) - (times[1] as number)]).toEqual([1000, 1000]);
   });
 
   it('wakes the learned plan early by the lateness its own sleeps showed', async () => {
     const { read, times } = scripted([{ state: 'running' }, { state: 'running' }, { state: 'succeeded' }]);
-    const first = Math.round(new DurationSketch(10_000).quantile(PLAN_MARGINS.sacrifice));
+    const options = { jitter: 0, targetP50Ms: 1000, targetP90Ms: 1000 };
+    const first = Math.round(firstRead(options));
     // A busy event loop: the clock jumps 40 ms while the first sleep is still pending.
     setTimeout(() => vi.setSystemTime(Date.now() + 40), first - 1);
-    const options = { jitter: 0, targetP50Ms: 1000, targetP90Ms: 1000 };
     const done = pollUntilDone({ read, typicalDurationMs: 10_000, options, onDeadline: deadline });
     await vi.advanceTimersByTimeAsync(10_000);
     await expect(done).resolves.toMatchObject({ reads: 3 });

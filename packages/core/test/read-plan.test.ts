@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { POLL_PRESETS } from '../src/index.ts';
 import { DurationSketch, type DurationSketchOptions } from '../src/durations.ts';
 import { readPlanSettings } from '../src/poll.ts';
-import { PLAN_MARGINS, firstReadAt, nextReadAt, type ReadPlanSettings } from '../src/read-plan.ts';
+import { PLAN_MARGINS, firstReadAt, nextReadAt, requiredShares, type ReadPlanSettings } from '../src/read-plan.ts';
 import { lognormalGrid, shuffled } from './lognormal.ts';
 
 /** A sketch that has seen `n` tasks of a log-normal distribution, in no particular order. */
@@ -46,28 +46,79 @@ describe('read plan', () => {
     expect(readPlanSettings({ targetP50Ms: 100, targetP90Ms: 50 }, 20_000)).toMatchObject({ p50Ms: 100, p90Ms: 100 });
   });
 
-  it('reads first when the sacrificed share of tasks is done, and not before', () => {
+  it('asks for wider margins over the targets from a sketch that has seen fewer tasks', () => {
+    const fresh = requiredShares(4);
+    const learnedShares = requiredShares(35);
+    const exact = requiredShares(1e9);
+    expect(fresh.p50).toBeGreaterThan(learnedShares.p50);
+    expect(learnedShares.p50).toBeGreaterThan(exact.p50);
+    expect(fresh.p90).toBeGreaterThan(learnedShares.p90);
+    expect(learnedShares.p90).toBeGreaterThan(exact.p90);
+    expect(exact.p50).toBeCloseTo(PLAN_MARGINS.p50Share + PLAN_MARGINS.floor, 4);
+    expect(exact.p90).toBeCloseTo(PLAN_MARGINS.p90Share + PLAN_MARGINS.floor, 4);
+    // A sketch that has seen nothing still asks for a possible share.
+    expect(requiredShares(0).p90).toBeLessThan(1);
+  });
+
+  it('reaches the required shares on the learned distribution, with few reads to spare', () => {
+    for (const [preset, weight] of [[{}, 35], [POLL_PRESETS.eager, 35], [{}, 4]] as const) {
+      const sketch = learned(20_000, 0.5, 400, { halfLifeTasks: 1e6, priorWeight: 0 });
+      // Scale the weights to an effective sample size of `weight` tasks (the shape stays).
+      const scale = weight / sketch.total();
+      for (let i = 0; i < sketch.weights.length; i++) sketch.weights[i] = (sketch.weights[i] as number) * scale;
+      sketch.revision++;
+      const s = readPlanSettings(preset, 20_000);
+      const need = requiredShares(weight);
+      const runs = lognormalGrid(20_000, 0.5, 2000).map((ms) => walk(sketch, ms, s));
+      const within = (x: number) => runs.filter((r) => r.extra <= x).length / runs.length;
+      expect(within(s.p50Ms)).toBeGreaterThan(need.p50 - 0.01);
+      expect(within(s.p90Ms)).toBeGreaterThan(need.p90 - 0.01);
+      // The fewest dense bins that reach the p50 share: not much above it.
+      expect(within(s.p50Ms)).toBeLessThan(need.p50 + 0.04);
+    }
+  });
+
+  it('reads first after a few percent of tasks are done, later when that saves reads', () => {
     const sketch = learned(20_000, 0.5);
-    expect(firstReadAt(sketch, settings)).toBeCloseTo(sketch.quantile(PLAN_MARGINS.sacrifice), 6);
-    expect(sketch.cdf(firstReadAt(sketch, settings))).toBeLessThan(0.1);
+    const done = sketch.cdf(firstReadAt(sketch, settings));
+    expect(done).toBeGreaterThanOrEqual(Math.min(...PLAN_MARGINS.sacrifices) - 1e-9);
+    expect(done).toBeLessThanOrEqual(Math.max(...PLAN_MARGINS.sacrifices) + 1e-9);
+    // For sigma 0.5 and balanced targets, the fewest-reads plan sacrifices more than the minimum.
+    expect(done).toBeGreaterThan(Math.min(...PLAN_MARGINS.sacrifices) + 0.01);
   });
 
   it('reads densest where the hazard is highest (late in the bulk), at the p90 target where it is low', () => {
     const sketch = learned(20_000, 0.5);
     // Log-normal sigma 0.5: the hazard f/S rises through the bulk and peaks past the 90% quantile.
     expect(gapAt(sketch, sketch.quantile(0.2), settings)).toBeCloseTo(settings.p90Ms, 6);
-    expect(gapAt(sketch, sketch.quantile(0.5), settings)).toBeCloseTo(settings.p90Ms, 6);
-    expect(gapAt(sketch, sketch.quantile(0.93), settings)).toBeCloseTo(settings.p50Ms, 6);
-    // Only as many tasks in the dense region as the p50 target needs: with gaps of b = 2a elsewhere,
-    // half of those meet it by chance, so the dense share is (p50Share - 0.895 / 2) / (1 - 1/2)
-    // (10.5% for a p50Share of 0.5).
-    let dense = 0;
-    for (let t = firstReadAt(sketch, settings); t < sketch.quantile(0.98); t = nextReadAt(sketch, t, settings)) {
-      if (Math.abs(gapAt(sketch, t, settings) - settings.p50Ms) < 1e-6) dense += sketch.cdf(t + settings.p50Ms) - sketch.cdf(t);
+    expect(gapAt(sketch, sketch.quantile(0.93), settings)).toBeLessThan(settings.p90Ms);
+    expect(gapAt(sketch, sketch.quantile(0.93), settings)).toBeGreaterThanOrEqual(settings.p50Ms);
+    expect(gapAt(sketch, sketch.quantile(0.93), settings)).toBeLessThanOrEqual(Math.max(...PLAN_MARGINS.denseStretch) * settings.p50Ms + 1e-6);
+  });
+
+  it('reads as densely as the targets allow when no plan can reach them', () => {
+    const sketch = learned(20_000, 0.5);
+    // Gaps clamped to 200 ms cannot keep most tasks within 50 ms.
+    const tight = readPlanSettings({ targetP50Ms: 50, targetP90Ms: 50 }, 20_000);
+    expect(sketch.cdf(firstReadAt(sketch, tight))).toBeCloseTo(Math.min(...PLAN_MARGINS.sacrifices), 3);
+    for (const p of [0.2, 0.5, 0.9]) expect(gapAt(sketch, sketch.quantile(p), tight)).toBe(tight.minIntervalMs);
+  });
+
+  it('reads at once and then at the p50 target from a sketch with no weight at all', () => {
+    const empty = new DurationSketch(20_000, { priorWeight: 0 });
+    expect(firstReadAt(empty, settings)).toBe(0);
+    for (const t of [0, 5_000, 30_000]) expect(gapAt(empty, t, settings)).toBeCloseTo(settings.p50Ms, 6);
+  });
+
+  it('plans on a sketch spread over the whole range (a hostile snapshot) with gaps in bounds', () => {
+    const wide = new DurationSketch(20_000, { priorSigma: 5 });
+    const first = firstReadAt(wide, settings);
+    expect(Number.isFinite(first)).toBe(true);
+    expect(first).toBeGreaterThanOrEqual(0);
+    for (const t of [first, 1_000, 60_000, 600_000]) {
+      expect(gapAt(wide, t, settings)).toBeGreaterThanOrEqual(settings.minIntervalMs);
+      expect(gapAt(wide, t, settings)).toBeLessThanOrEqual(settings.maxIntervalMs);
     }
-    const expected = (PLAN_MARGINS.p50Share - 0.895 / 2) / (1 - 1 / 2);
-    expect(dense).toBeGreaterThan(expected - 0.03);
-    expect(dense).toBeLessThan(expected + 0.035);
   });
 
   it('meets its targets on a known distribution, near the fewest reads possible', () => {
@@ -78,13 +129,13 @@ describe('read plan', () => {
     expect(balanced.p90).toBeLessThanOrEqual(1200);
     // bench/poll-frontier.ts: no schedule meets these targets below 0.257x the poller's reads.
     expect(balanced.ratio).toBeGreaterThan(0.257);
-    expect(balanced.ratio).toBeLessThan(0.3);
+    expect(balanced.ratio).toBeLessThan(0.285);
     const eager = measure(sketch, tasks, readPlanSettings(POLL_PRESETS.eager, 20_000));
     expect(eager.p50).toBeLessThanOrEqual(250);
     expect(eager.p90).toBeLessThanOrEqual(600);
-    // Frontier: 0.580x (lower bound) to 0.595x; the plan's margins cost about 8% here.
+    // Frontier: 0.580x (lower bound) to 0.595x; the plan's margins (p50 share 0.5125 here) cost about 3%.
     expect(eager.ratio).toBeGreaterThan(0.58);
-    expect(eager.ratio).toBeLessThan(0.67);
+    expect(eager.ratio).toBeLessThan(0.625);
     const frugal = measure(sketch, tasks, readPlanSettings(POLL_PRESETS.frugal, 20_000));
     expect(frugal.reads).toBeLessThan(balanced.reads);
     expect(balanced.reads).toBeLessThan(eager.reads);
