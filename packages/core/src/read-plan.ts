@@ -59,12 +59,8 @@ export const PLAN_MARGINS = {
   denseStretch: [1, 1.15, 1.3],
 } as const;
 
-/** A plan for one sketch revision and one pair of targets. */
-interface Plan {
-  readonly revision: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  readonly tailQuantile: number;
+/** When to read: what a plan and each candidate the build scores have in common. */
+interface Schedule {
   readonly firstMs: number;
   readonly tailStartMs: number;
   /** The gap (ms) where reads are not dense: the p90 target, never under the p50 one. */
@@ -73,16 +69,34 @@ interface Plan {
   readonly gaps: Float64Array;
 }
 
+/** A plan for one sketch revision and one pair of targets. */
+interface Plan extends Schedule {
+  readonly revision: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly tailQuantile: number;
+}
+
 const plans = new WeakMap<DurationSketch, Plan[]>();
 
-/** The cached plan for this sketch and settings, rebuilt when the sketch has learned since. */
+/**
+ * Completions a plan outlives: one while the sketch knows little, then an eighth of its effective
+ * sample size (4 at the default half-life). A build costs ~0.3 ms and a busy process (or a burst
+ * of 10,000 tasks ending together, bench/scale.ts) completes tasks faster than a plan goes stale.
+ */
+function staleAfter(sketch: DurationSketch): number {
+  return Math.max(1, Math.floor(sketch.total() / 8));
+}
+
+/** The cached plan for this sketch and settings, rebuilt when the sketch has learned enough since. */
 function planFor(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
   let list = plans.get(sketch);
   if (!list) plans.set(sketch, (list = []));
   for (let i = 0; i < list.length; i++) {
     const p = list[i] as Plan;
     if (p.p50Ms === settings.p50Ms && p.p90Ms === settings.p90Ms && p.tailQuantile === settings.tailQuantile) {
-      if (p.revision === sketch.revision) return p;
+      const learned = sketch.revision - p.revision;
+      if (learned >= 0 && learned < staleAfter(sketch)) return p;
       list.splice(i, 1);
       break;
     }
@@ -124,7 +138,7 @@ function cdfOf(sketch: DurationSketch): (ms: number) => number {
 }
 
 /** Time since submission (ms) of the read after one at `elapsedMs` that saw the task running. */
-function readAfter(plan: Plan, elapsedMs: number, settings: ReadPlanSettings): number {
+function readAfter(plan: Schedule, elapsedMs: number, settings: ReadPlanSettings): number {
   const gap =
     elapsedMs >= plan.tailStartMs
       ? Math.max(plan.p90Gap, settings.tailRatio * (elapsedMs - plan.tailStartMs))
@@ -139,7 +153,7 @@ const SCORED_READS = 400;
  * Expected reads per task, and shares of tasks within each target, of a plan under CDF `F` (exact).
  * Given `p50Goal`, the walk stops as soon as the p50 share is known to reach it or to fall short.
  */
-function score(plan: Plan, settings: ReadPlanSettings, F: (ms: number) => number, p50Goal?: number): { reads: number; p50: number; p90: number } {
+function score(plan: Schedule, settings: ReadPlanSettings, F: (ms: number) => number, p50Goal?: number): { reads: number; p50: number; p90: number } {
   const { p50Ms: a, p90Ms: b } = settings;
   let t = plan.firstMs;
   let [prev, before, reads, p50, p90] = [0, 0, 0, 0, 0];
@@ -181,14 +195,21 @@ function buildPlan(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
   const tailStartMs = sketch.quantile(tailQuantile);
   const h = hazards(sketch.weights, total);
   const ranked = [...h.keys()].filter((i) => binStartMs(i) < tailStartMs).sort((x, y) => (h[y] as number) - (h[x] as number));
+  // Candidates are scored in one scratch array (a build scores ~100 of them, once per completed
+  // task); only the plan kept gets its own copy.
+  const scratch = new Float64Array(SKETCH_LAYOUT.bins);
+  const candidate = (firstMs: number, dense: readonly number[], n: number, gap: number): Schedule => {
+    scratch.fill(b);
+    for (let k = 0; k < n; k++) scratch[dense[k] as number] = gap;
+    return { firstMs, tailStartMs, p90Gap: b, gaps: scratch };
+  };
   const make = (firstMs: number, dense: readonly number[], n: number, gap: number): Plan => {
-    const gaps = new Float64Array(SKETCH_LAYOUT.bins).fill(b);
-    for (let k = 0; k < n; k++) gaps[dense[k] as number] = gap;
+    const gaps = candidate(firstMs, dense, n, gap).gaps.slice();
     return { revision: sketch.revision, p50Ms: settings.p50Ms, p90Ms: settings.p90Ms, tailQuantile, firstMs, tailStartMs, p90Gap: b, gaps };
   };
   // Nothing learned and no prior (an empty snapshot): every gap at the p50 target from the start.
   if (!(total > 0)) return make(0, ranked, ranked.length, a);
-  let best: { plan: Plan; reads: number } | undefined;
+  let best: { firstMs: number; dense: readonly number[]; n: number; gap: number; reads: number } | undefined;
   let densest: Plan | undefined;
   for (const s of PLAN_MARGINS.sacrifices) {
     const firstMs = sketch.quantile(s);
@@ -196,7 +217,7 @@ function buildPlan(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
     for (const stretch of PLAN_MARGINS.denseStretch) {
       const gap = Math.min(b, stretch * a);
       densest ??= make(firstMs, dense, dense.length, a);
-      const reaches = (n: number) => score(make(firstMs, dense, n, gap), settings, F, need.p50).p50 >= need.p50;
+      const reaches = (n: number) => score(candidate(firstMs, dense, n, gap), settings, F, need.p50).p50 >= need.p50;
       if (!reaches(dense.length)) continue;
       let [lo, hi] = [0, dense.length];
       while (lo < hi) {
@@ -204,12 +225,11 @@ function buildPlan(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
         if (reaches(mid)) hi = mid;
         else lo = mid + 1;
       }
-      const plan = make(firstMs, dense, lo, gap);
-      const r = score(plan, settings, F);
-      if (r.p90 >= need.p90 && (!best || r.reads < best.reads)) best = { plan, reads: r.reads };
+      const r = score(candidate(firstMs, dense, lo, gap), settings, F);
+      if (r.p90 >= need.p90 && (!best || r.reads < best.reads)) best = { firstMs, dense, n: lo, gap, reads: r.reads };
     }
   }
-  return best?.plan ?? (densest as Plan);
+  return best ? make(best.firstMs, best.dense, best.n, best.gap) : (densest as Plan);
 }
 
 /** Time since submission (ms) of a task's first read. */

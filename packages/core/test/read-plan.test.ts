@@ -177,3 +177,43 @@ describe('read plan', () => {
     expect(after.ratio).toBeLessThan(0.33);
   });
 });
+
+describe('read plan caching', () => {
+  const settings = readPlanSettings({}, 20_000);
+  /** A sketch at the default half-life that has seen 60 tasks of 20 s: its effective size is ~35. */
+  const settled = () => {
+    const sketch = new DurationSketch(20_000);
+    for (let i = 0; i < 60; i++) sketch.observe(20_000, 20_000);
+    return sketch;
+  };
+
+  it('keeps a plan for an eighth of the effective sample size in completions, then rebuilds it', () => {
+    const sketch = settled();
+    const stale = Math.floor(sketch.total() / 8);
+    expect(stale).toBeGreaterThan(1);
+    const before = firstReadAt(sketch, settings);
+    // The provider slows down 3x: the plan does not chase every completion...
+    for (let i = 0; i < stale - 1; i++) sketch.observe(60_000, 60_000);
+    expect(firstReadAt(sketch, settings)).toBe(before);
+    // ...but one more and it is rebuilt from what was learned meanwhile.
+    sketch.observe(60_000, 60_000);
+    expect(firstReadAt(sketch, settings)).toBeGreaterThan(before);
+  });
+
+  it('rebuilds after every completion while the sketch knows little', () => {
+    const sketch = new DurationSketch(20_000);
+    expect(Math.floor(sketch.total() / 8)).toBe(0);
+    const before = firstReadAt(sketch, settings);
+    sketch.observe(60_000, 60_000);
+    expect(firstReadAt(sketch, settings)).toBeGreaterThan(before);
+  });
+
+  it('rebuilds at once after a merge, however little it has learned since', () => {
+    const sketch = settled();
+    const before = firstReadAt(sketch, settings);
+    const slow = new DurationSketch(60_000, { priorWeight: 0 });
+    for (let i = 0; i < 100; i++) slow.observe(60_000, 60_000);
+    sketch.merge(slow);
+    expect(firstReadAt(sketch, settings)).toBeGreaterThan(before);
+  });
+});
