@@ -44,13 +44,13 @@ async function kyOnly(): Promise<(i: number) => Promise<void>> {
   const { default: ky } = await import('ky');
   const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
   const dispatch = (request: Request, init: Record<string, unknown>) =>
-    stub(request.url, { method: request.method, headers, body: init.benchBody as string, signal: init.benchSignal as AbortSignal });
-  const client = ky.create({ prefix: BASE_URL, retry: 0, throwHttpErrors: false, timeout: false, fetch: dispatch as typeof fetch });
+    stub(request.url, { method: request.method, headers, ...(init.bench as { body: string; signal: AbortSignal }) });
+  const client = ky.create({ retry: 0, throwHttpErrors: false, timeout: false, fetch: dispatch as typeof fetch });
   return async (i) => {
     const body = JSON.stringify({ model: MODEL, prompt: `p ${i}`, size: '1024x1024', quality: 'standard' });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 180_000);
-    const response = await client('images/generations', { method: 'post', benchBody: body, benchSignal: controller.signal } as never);
+    const response = await client(`${BASE_URL}/images/generations`, { method: 'post', bench: { body, signal: controller.signal } } as never);
     const parsed = JSON.parse(await response.text()) as { data: { b64_json?: string }[] };
     clearTimeout(timer);
     if (!parsed.data[0]?.b64_json) throw new Error('no image');
