@@ -8,6 +8,8 @@
  *
  * WARMUP=n sets the warm-up calls per rung (300), VERBOSE=1 prints every round, and WINDOWS=file
  * writes each round's time window, to split a `--cpu-prof` profile of the same run by rung.
+ * ALLOC=n adds each rung's heap bytes allocated per call over n sequential calls (with
+ * --min-semi-space-size=128 --max-semi-space-size=128, see bench/lib.ts): load does not move it.
  * On a shared machine differences under ~50 µs/call are noise: compare rungs of one run only.
  */
 import { fork } from 'node:child_process';
@@ -19,7 +21,7 @@ import { createHttpClient } from '../packages/core/src/http.ts';
 import { createKyTransport } from '../packages/core/src/ky-transport.ts';
 import { RequestDeadline } from '../packages/core/src/deadline.ts';
 import { readCappedText } from '../packages/core/src/response-body.ts';
-import { load } from './lib.ts';
+import { bytesPerCall, load } from './lib.ts';
 
 const [countArg = '3000', concurrencyArg = '1', roundsArg = '3', onlyArg] = process.argv.slice(2);
 const KEY = 'bench-key-000000000000';
@@ -129,6 +131,11 @@ for (let round = 0; round < Number(roundsArg); round++) {
 const raw = best.raw ?? Object.values(best)[0]!;
 for (const [name, m] of Object.entries(best)) {
   console.log(`${name.padEnd(14)} ${m.cpu.toFixed(0).padStart(5)} µs/call (${(m.cpu / raw.cpu).toFixed(2)}x raw)  ${m.rps.toFixed(0).padStart(5)} calls/s (${(m.rps / raw.rps).toFixed(2)}x raw)  gc ${m.gc.toFixed(0)} µs/call`);
+}
+if (process.env.ALLOC) {
+  for (const [name, call] of Object.entries(rungs)) {
+    if (!only || only.includes(name)) console.log(`${name.padEnd(14)} ${(await bytesPerCall(Number(process.env.ALLOC), call)).toFixed(0).padStart(6)} B allocated/call`);
+  }
 }
 if (process.env.WINDOWS) (await import('node:fs')).writeFileSync(process.env.WINDOWS, JSON.stringify({ count, windows }));
 child.send({ type: 'close' });
