@@ -10,6 +10,7 @@
  * writes each round's time window, to split a `--cpu-prof` profile of the same run by rung.
  * ALLOC=n adds each rung's heap bytes allocated per call over n sequential calls (with
  * --min-semi-space-size=128 --max-semi-space-size=128, see bench/lib.ts): load does not move it.
+ * Give it WARMUP=3000: code the JIT compiles during the count is heap too (±1-2 KB/call at 300).
  * On a shared machine differences under ~50 µs/call are noise: compare rungs of one run only.
  */
 import { fork } from 'node:child_process';
