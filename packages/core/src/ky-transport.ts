@@ -1,12 +1,12 @@
 /**
  * One HTTP request through ky, built for the hot path. ky keeps what it is for: its error types
  * and network-error classification; the URL is joined here (one concatenation). The headers are
- * built once per client, and the request is handed to fetch as a URL and an init: fetch given ky's Request would
- * clone it, piping its body through a new TransformStream on every call (bench/overhead.ts,
- * issue 14). The time limit and abort come as one signal from the caller (deadline.ts), handed
- * straight to fetch: ky's own `timeout` and `signal` would add a timer, an `AbortSignal.any` and
- * a signal-following Request per call. ky forwards options it does not know to fetch, which is
- * how the body and the signal reach `dispatch` below.
+ * built once per client, and the request is handed to fetch as a URL and an init: fetch given
+ * ky's Request would clone it, piping its body through a new TransformStream on every call
+ * (bench/overhead.ts, issue 14). The time limit and abort come as one signal from the caller
+ * (deadline.ts), handed straight to fetch: ky's own `timeout` and `signal` would add a timer, an
+ * `AbortSignal.any` and a signal-following Request per call. ky forwards options it does not know
+ * to fetch, which is how the body and the signal reach `dispatch` below.
  */
 import type { KyInstance, Options } from 'ky';
 
