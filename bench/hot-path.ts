@@ -7,10 +7,8 @@
  * (add `--cpu-prof` to profile it). ALLOC=2000 with `--expose-gc --min-semi-space-size=128 --max-semi-space-size=128` adds the heap
  * bytes allocated per call, which the machine's load does not move.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
 import { createZai } from '@pictor/zai';
-import { fmt, type Row } from './lib.ts';
+import { bytesPerCall, fmt, type Row } from './lib.ts';
 
 const KEY = 'bench-key-000000000000';
 const MODEL = 'cogview-4-250304';
@@ -44,13 +42,13 @@ async function kyOnly(): Promise<(i: number) => Promise<void>> {
   const { default: ky } = await import('ky');
   const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
   const dispatch = (request: Request, init: Record<string, unknown>) =>
-    stub(request.url, { method: request.method, headers, body: init.benchBody as string, signal: init.benchSignal as AbortSignal });
-  const client = ky.create({ prefix: BASE_URL, retry: 0, throwHttpErrors: false, timeout: false, fetch: dispatch as typeof fetch });
+    stub(request.url, { method: request.method, headers, ...(init.bench as { body: string; signal: AbortSignal }) });
+  const client = ky.create({ retry: 0, throwHttpErrors: false, timeout: false, fetch: dispatch as typeof fetch });
   return async (i) => {
     const body = JSON.stringify({ model: MODEL, prompt: `p ${i}`, size: '1024x1024', quality: 'standard' });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 180_000);
-    const response = await client('images/generations', { method: 'post', benchBody: body, benchSignal: controller.signal } as never);
+    const response = await client(`${BASE_URL}/images/generations`, { method: 'post', bench: { body, signal: controller.signal } } as never);
     const parsed = JSON.parse(await response.text()) as { data: { b64_json?: string }[] };
     clearTimeout(timer);
     if (!parsed.data[0]?.b64_json) throw new Error('no image');
@@ -65,33 +63,6 @@ async function cpuPerCall(count: number, call: (i: number) => Promise<unknown>):
   for (let i = 0; i < count; i++) await call(i);
   const used = process.cpuUsage(cpu);
   return (used.user + used.system) / count;
-}
-
-/**
- * Heap bytes allocated per call: the heap's growth over `count` calls with no GC in between (run
- * with --expose-gc and a young generation fixed large, e.g. --min-semi-space-size=128
- * --max-semi-space-size=128: a growing one collects early); NaN when a GC ran. Unlike CPU time, this does not move with the machine's load.
- */
-async function bytesPerCall(count: number, call: (i: number) => Promise<unknown>): Promise<number> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) return NaN;
-  for (let i = 0; i < 200; i++) await call(i);
-  let gcs = 0;
-  let startedAt = Infinity;
-  // Only collections that started inside the measured loop count (the forced one lands late).
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (entry.startTime >= startedAt) gcs++;
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  gc();
-  startedAt = performance.now();
-  const before = getHeapStatistics().used_heap_size;
-  for (let i = 0; i < count; i++) await call(i);
-  const grown = getHeapStatistics().used_heap_size - before;
-  // Entries reach the observer on a later turn.
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  observer.disconnect();
-  return gcs === 0 ? grown / count : NaN;
 }
 
 export async function measureHotPath(count: number): Promise<{ pictorUs: number; bareUs: number; kyUs: number }> {

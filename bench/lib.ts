@@ -1,5 +1,7 @@
 /** Shared benchmark plumbing: the emulator child process, statistics, result rows. */
 import { fork, type ChildProcess } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import type { EmulatorFault } from '@pictor/testing';
 import type { DurationSpec } from './emulator-process.ts';
 
@@ -92,4 +94,31 @@ export async function load(count: number, concurrency: number, call: (i: number)
     }),
   );
   return { latencies, wallMs: performance.now() - started };
+}
+
+/**
+ * Heap bytes allocated per call: the heap's growth over `count` calls with no GC in between (run
+ * with --expose-gc and a young generation fixed large, e.g. --min-semi-space-size=128
+ * --max-semi-space-size=128: a growing one collects early); NaN when a GC ran. Unlike CPU time, this does not move with the machine's load.
+ */
+export async function bytesPerCall(count: number, call: (i: number) => Promise<unknown>): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  for (let i = 0; i < 200; i++) await call(i);
+  let gcs = 0;
+  let startedAt = Infinity;
+  // Only collections that started inside the measured loop count (the forced one lands late).
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.startTime >= startedAt) gcs++;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  gc();
+  startedAt = performance.now();
+  const before = getHeapStatistics().used_heap_size;
+  for (let i = 0; i < count; i++) await call(i);
+  const grown = getHeapStatistics().used_heap_size - before;
+  // Entries reach the observer on a later turn.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  observer.disconnect();
+  return gcs === 0 ? grown / count : NaN;
 }

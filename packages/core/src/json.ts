@@ -25,14 +25,22 @@ function holdsUnsafeNumber(root: unknown): boolean {
   if (typeof root !== 'object' || root === null) return false;
   const pending: object[] = [root];
   while (pending.length > 0) {
-    const node = pending.pop() as object;
-    const values: unknown[] = Array.isArray(node) ? node : Object.values(node);
-    for (const child of values) {
-      if (typeof child === 'number') {
-        if (unsafe(child)) return true;
-      } else if (typeof child === 'object' && child !== null) pending.push(child);
+    const node = pending.pop() as Record<string, unknown>;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) if (unsafeOrQueued(node[i], pending)) return true;
+    } else {
+      // for...in, not Object.values: no array per object. Own keys only: a key someone added to
+      // Object.prototype would otherwise be walked on every object, forever if it holds an object.
+      for (const key in node) if (Object.hasOwn(node, key) && unsafeOrQueued(node[key], pending)) return true;
     }
   }
+  return false;
+}
+
+/** A number is checked, an object or array queued for the walk. */
+function unsafeOrQueued(child: unknown, pending: object[]): boolean {
+  if (typeof child === 'number') return unsafe(child);
+  if (typeof child === 'object' && child !== null) pending.push(child);
   return false;
 }
 

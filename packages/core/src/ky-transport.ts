@@ -1,16 +1,17 @@
 /**
- * One HTTP request through ky, built for the hot path. ky keeps what it is for: the URL under
- * the base URL, its error types and network-error classification. The headers are built once per
- * client, and the request is handed to fetch as a URL and an init: fetch given ky's Request would
- * clone it, piping its body through a new TransformStream on every call (bench/overhead.ts,
- * issue 14). The time limit and abort come as one signal from the caller (deadline.ts), handed
- * straight to fetch: ky's own `timeout` and `signal` would add a timer, an `AbortSignal.any` and
- * a signal-following Request per call. ky forwards options it does not know to fetch, which is
- * how the body and the signal reach `dispatch` below.
+ * One HTTP request through ky, built for the hot path. ky keeps what it is for: its error types
+ * and network-error classification; the URL is joined here (one concatenation). The headers are
+ * built once per client, and the request is handed to fetch as a URL and an init: fetch given
+ * ky's Request would clone it, piping its body through a new TransformStream on every call
+ * (bench/overhead.ts, issue 14). The time limit and abort come as one signal from the caller
+ * (deadline.ts), handed straight to fetch: ky's own `timeout` and `signal` would add a timer, an
+ * `AbortSignal.any` and a signal-following Request per call. ky forwards options it does not know
+ * to fetch, which is how the body and the signal reach `dispatch` below.
  */
 import type { KyInstance, Options } from 'ky';
 
 export interface TransportOptions {
+  /** Every path is appended to it as is (a `/` is added to the base when it has none). */
   readonly baseURL: string;
   /** Every header sent, auth included; `content-type: application/json` is added for a body. */
   readonly headers: Readonly<Record<string, string>>;
@@ -25,29 +26,31 @@ export interface TransportRequest {
   readonly signal: AbortSignal;
 }
 
-/** Sends one request; resolves with the response whatever its status (the caller reads it). */
+/** Sends one request to `path` (relative to the base URL, no leading `/`); resolves with the response whatever its status (the caller reads it). */
 export type Transport = (path: string, request: TransportRequest) => Promise<Response>;
 
-/** The ky options that carry the body and the signal past ky to `dispatch` (ky passes unknown options to fetch). */
-const BODY = 'pictorBody';
-const SIGNAL = 'pictorSignal';
+/**
+ * The ky option that carries the request (its body and signal) past ky to `dispatch`: ky passes
+ * options it does not know to fetch. One option, the caller's own object: ky merges the options
+ * key by key into a new object per key on every call, so each key it is given costs a copy.
+ */
+const REQUEST = 'pictorRequest';
 
 export function createKyTransport(options: TransportOptions): Transport {
+  const base = options.baseURL.endsWith('/') ? options.baseURL : `${options.baseURL}/`;
   const plainHeaders = { ...options.headers };
   const jsonHeaders = { ...options.headers, 'content-type': 'application/json' };
   // Node's fetch ends on its signal; a custom one might not, so its promise is raced against the signal.
   const fetchImpl = options.fetch ? endsOnAbort(options.fetch) : globalThis.fetch;
   const dispatch = (request: Request, init: Record<string, unknown>): Promise<Response> => {
-    const body = init[BODY] as string | undefined;
-    const signal = init[SIGNAL] as AbortSignal;
+    const { body, signal } = init[REQUEST] as TransportRequest;
     return fetchImpl(request.url, { method: request.method, headers: body === undefined ? plainHeaders : jsonHeaders, body, signal });
   };
   let instance: KyInstance | undefined;
   const create = async (): Promise<KyInstance> => {
     const { default: ky } = await loadKy();
     instance ??= ky.create({
-      // `prefix` joins strings; `baseUrl` would build a Request per call just to resolve the URL.
-      prefix: options.baseURL,
+      // No `prefix` or `baseUrl`: `send` joins the URL (`baseUrl` would build a Request per call to resolve it).
       // Retries belong to retry.ts, the only place that knows whether one could pay twice.
       retry: 0,
       // The time limit is the caller's signal (see above).
@@ -58,11 +61,8 @@ export function createKyTransport(options: TransportOptions): Transport {
     });
     return instance;
   };
-  const send = (ky: KyInstance, path: string, request: TransportRequest): Promise<Response> => {
-    const kyOptions: Options & { [BODY]?: string; [SIGNAL]: AbortSignal } = { method: request.method, [SIGNAL]: request.signal };
-    if (request.body !== undefined) kyOptions[BODY] = request.body;
-    return ky(path, kyOptions);
-  };
+  const send = (ky: KyInstance, path: string, request: TransportRequest): Promise<Response> =>
+    ky(base + path, { method: request.method, [REQUEST]: request } as Options);
   // Once ky is loaded, ky's own promise is returned as is (no async wrapper adopting it).
   return (path, request) => (instance ? send(instance, path, request) : create().then((ky) => send(ky, path, request)));
 }

@@ -50,6 +50,33 @@ describe('parseJsonLossless (linear scanner)', () => {
     expect(parseJsonLossless(` [ ${digits} , 1 ]`)).toEqual([digits, 1]);
   });
 
+  it('walks only the parsed value\'s own keys: an enumerable key added to Object.prototype is never read', () => {
+    // Walked, it would be read on every object, and forever if it held an object: the getter
+    // counts the reads and gives a fresh object each time.
+    let reads = 0;
+    Object.defineProperty(Object.prototype, 'pictorTestPolluted', {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (++reads > 100) throw new Error('the walk follows inherited keys');
+        return { nested: 1 };
+      },
+      // Code that copies objects key by key (for...in) assigns it: an own property then.
+      set(value) {
+        Object.defineProperty(this, 'pictorTestPolluted', { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+    try {
+      // No unsafe number to stop the walk early: every object in it is walked.
+      const value = parseJsonLossless('{"a":{"b":[1,{"c":2}]},"n":3}') as Record<string, unknown>;
+      const readsByParse = reads;
+      expect(Object.keys(value)).toEqual(['a', 'n']);
+      expect(readsByParse).toBe(0);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).pictorTestPolluted;
+    }
+  });
+
   it('throws SyntaxError on malformed input, including an unterminated string after a long number', () => {
     expect(() => parseJsonLossless('[12345678901234567890, "abc')).toThrow(SyntaxError);
     expect(() => parseJsonLossless('{"a": 12345678901234567890')).toThrow(SyntaxError);
