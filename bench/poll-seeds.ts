@@ -5,7 +5,7 @@
  * distribution and never learning, which separates the plan's shape from the learning noise.
  * A third row reads the same tasks on poll-frontier's best schedule for the true distribution: what
  * the fewest-reads schedule itself scores in one 200-task run.
- * `--jitter` adds poll.ts's first-read jitter (up to 5% early or late), which the plain sim leaves out.
+ * `--jitter` adds poll.ts's first-read jitter (centred, over `jitter` x the delay), which the plain sim leaves out.
  * `--scan` instead asks how often ANY schedule can meet the bars in one run: poll-frontier's best
  * schedule for targets tightened below the bars (a margin against the run's sampling noise).
  *   node --conditions=@pictor/source bench/poll-seeds.ts [seeds=30] [--jitter | --scan]
@@ -14,7 +14,7 @@ import { DurationSketch, POLL_PRESETS } from '@pictor/core';
 import { readPlanSettings } from '../packages/core/src/poll.ts';
 import { durationAt, type DurationSpec } from '@pictor/testing';
 import { frontier, lognormal } from './poll-frontier.ts';
-import { fixed, simulate, type SimResult, type SimVariant } from './poll-sim.ts';
+import { fixed, pct, simulate, type SimResult, type SimVariant } from './poll-sim.ts';
 
 /** Issue 19's acceptance bars: reads as a share of a 500 ms poller's on the same tasks, extra latency in ms. */
 const BARS = { balanced: { reads: 0.3, p50: 600, p90: 1200 }, eager: { reads: 0.6, p50: 250, p90: 600 } } as const;
@@ -41,8 +41,7 @@ function scheduled(spec: DurationSpec, times: readonly number[], from: number, t
     reads += k + 1;
     extras.push((times[k] as number) - ms);
   }
-  const sorted = extras.sort((x, y) => x - y);
-  return { reads: reads / tasks, p50: sorted[Math.ceil(0.5 * tasks) - 1] as number, p90: sorted[Math.ceil(0.9 * tasks) - 1] as number };
+  return { reads: reads / tasks, p50: pct(extras, 0.5), p90: pct(extras, 0.9) };
 }
 
 const quantiles = (values: number[], digits: number) => {

@@ -8,7 +8,7 @@
  * client lag, the HTTP round trip.
  *   node --conditions=@pictor/source bench/poll-sim.ts
  */
-import { DurationSketch, POLL_PRESETS, type PollOptions } from '@pictor/core';
+import { DEFAULT_POLL, DurationSketch, POLL_PRESETS, type PollOptions } from '@pictor/core';
 import type { DurationSketchOptions } from '../packages/core/src/durations.ts';
 // Internals of the learned plan (not public API): the simulation drives them directly.
 import { readPlanSettings } from '../packages/core/src/poll.ts';
@@ -27,11 +27,12 @@ export interface SimVariant {
   readonly sketch?: DurationSketch | undefined;
   /** False: the sketch never learns (an oracle's plan stays the true one). @default true */
   readonly learn?: boolean | undefined;
-  /** Given: the first read comes up to 5% early or late, as poll.ts jitters it (uniform draws in [0, 1)). */
+  /** Given: the first read is jittered as poll.ts does it (over `jitter` x its delay, centred; uniform draws in [0, 1)). */
   readonly random?: (() => number) | undefined;
 }
 
-const pct = (values: number[], p: number) => {
+/** The p-quantile of `values` (nearest rank). */
+export const pct = (values: number[], p: number) => {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] as number;
 };
@@ -60,7 +61,7 @@ export function simulate(spec: DurationSpec, typicalMs: number, options: PollOpt
   const active: Active[] = [];
   const launch = (at: number) => {
     const index = started++;
-    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings) * (variant.random ? 1 + 0.1 * (variant.random() - 0.5) : 1), last: 0, reads: 0 });
+    active.push({ index, start: at, ms: durationAt(spec, offset + index), next: at + firstReadAt(sketch, settings) * (variant.random ? 1 + (options.jitter ?? DEFAULT_POLL.jitter) * (variant.random() - 0.5) : 1), last: 0, reads: 0 });
   };
   for (let i = 0; i < Math.min(concurrency, total); i++) launch(0);
   while (active.length > 0) {

@@ -124,9 +124,7 @@ export class DurationSketch {
   merge(other: DurationSketch | DurationSketchSnapshot): void {
     for (let i = 0; i < this.weights.length; i++) this.weights[i] = (this.weights[i] as number) + (other.weights[i] as number);
     this.observations += other.observations;
-    // A merge can move the distribution as much as all this sketch has learned: the revision jumps
-    // past the life of any cached plan (read-plan.ts keeps a plan for at most total / 8 completions).
-    this.revision += 1 + Math.ceil(this.total());
+    this.revision++;
   }
 
   toJSON(): DurationSketchSnapshot {
