@@ -49,8 +49,9 @@ export interface ReadPlanSettings {
  * warm-up + 200 tasks, first-read jitter): balanced reads a median 0.280x a 500 ms poller's at p50
  * 565 ms / p90 1147 ms and meets all of issue 19's bars in 24 of 30 seeds; eager 0.619x at 243 / 586
  * ms, 5 of 30 (the frontier's own schedule, knowing the distribution: 0.268x, 17 of 30, and 0.588x,
- * 6 of 30: the bars sit within one run's sampling noise of it). Larger floors trade balanced's read
- * slack for p50 hits without raising its share meeting all bars (0.025: 23/30; 0.04: 21/30).
+ * 6 of 30: the bars sit within one run's sampling noise of it). A larger floor on the p50 share
+ * trades balanced's read slack for p50 hits without raising its share meeting all bars (0.025:
+ * 23/30; 0.04: 21/30).
  * A build walks ~150 candidate schedules: ~0.5 ms for glm-image-like durations, ~2-4 ms for a
  * very wide sketch or a 300-s model at eager targets (2 cores, AMD EPYC), once per sketch revision.
  */
