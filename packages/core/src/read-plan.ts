@@ -212,7 +212,7 @@ function buildPlan(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
   const tailStartMs = sketch.quantile(tailQuantile);
   const h = hazards(sketch.weights, total);
   const ranked = [...h.keys()].filter((i) => binStartMs(i) < tailStartMs).sort((x, y) => (h[y] as number) - (h[x] as number));
-  // Candidates are scored in one scratch array (a build scores ~100 of them, once per sketch
+  // Candidates are scored in one scratch array (a build scores ~150 of them, once per sketch
   // revision); only the plan kept gets its own copy.
   const scratch = new Float64Array(SKETCH_LAYOUT.bins);
   const candidate = (firstMs: number, dense: readonly number[], n: number, gap: number): Schedule => {
