@@ -53,7 +53,6 @@ async function attempted<T>(
 }
 
 /** The submit stage's retry context, built only when a retry may happen. */
-
 function submitRetry(context: ProviderContext<any>, prepared: PreparedRequest<any>, options: CallOptions | undefined): RetryContext {
   return {
     stage: 'submit',

@@ -23,7 +23,7 @@
  * that slows down 2x must not double the user's extra latency. The plan is computed once per sketch
  * revision and shared by every task of the model.
  */
-import { DurationSketch, SKETCH_LAYOUT, binPosition, binStartMs } from './durations.ts';
+import { DurationSketch, SKETCH_LAYOUT, binPosition, binStartMs, cdfFunction } from './durations.ts';
 
 export interface ReadPlanSettings {
   /** Target for the median extra latency (ms). */
@@ -131,19 +131,6 @@ function hazards(weights: Float64Array, total: number): Float64Array {
   return out;
 }
 
-/** The sketch's CDF in O(1) per call (prefix sums; log-uniform within a bin, as DurationSketch.cdf). */
-function cdfOf(sketch: DurationSketch): (ms: number) => number {
-  const w = sketch.weights;
-  const below = new Float64Array(w.length + 1);
-  for (let i = 0; i < w.length; i++) below[i + 1] = (below[i] as number) + (w[i] as number);
-  const total = below[w.length] as number;
-  return (ms) => {
-    const x = binPosition(ms);
-    const i = Math.min(w.length - 1, Math.floor(x));
-    return total > 0 ? ((below[i] as number) + (w[i] as number) * (x - i)) / total : 0;
-  };
-}
-
 /** Time since submission (ms) of the read after one at `elapsedMs` that saw the task running. */
 function readAfter(plan: Schedule, elapsedMs: number, settings: ReadPlanSettings): number {
   const gap =
@@ -207,7 +194,7 @@ function buildPlan(sketch: DurationSketch, settings: ReadPlanSettings): Plan {
   const { p50Ms: a, tailQuantile } = settings;
   const b = Math.max(a, settings.p90Ms);
   const total = sketch.total();
-  const F = cdfOf(sketch);
+  const F = cdfFunction(sketch);
   const need = requiredShares(total);
   const tailStartMs = sketch.quantile(tailQuantile);
   const h = hazards(sketch.weights, total);

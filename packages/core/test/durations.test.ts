@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PictorError, type TaskStatus } from '../src/index.ts';
 import type { ProviderAdapter } from '../src/adapter.ts';
 import { DurationRegistry, MAX_SKETCHES } from '../src/duration-registry.ts';
-import { DurationSketch, SKETCH_LAYOUT } from '../src/durations.ts';
+import { DurationSketch, SKETCH_LAYOUT, cdfFunction } from '../src/durations.ts';
 import { pollUntilDone, readPlanSettings } from '../src/poll.ts';
 import { createProvider } from '../src/provider.ts';
 import { asyncOnlySpec } from './model-spec.ts';
@@ -181,5 +181,15 @@ describe('learned durations in a provider', () => {
     expect(() => parseFactoryOptions(providerClientOptionsSchema, { durations: { sketches: {} } }, 'fake')).toThrow(/durations must be a DurationRegistry/);
     const durations = new DurationRegistry();
     expect(parseFactoryOptions(providerClientOptionsSchema, { durations }, 'fake').durations).toBe(durations);
+  });
+});
+
+describe('cdfFunction', () => {
+  it('is the sketch\'s cdf at every point, including outside the layout, and 0 for an empty sketch', () => {
+    const sketch = new DurationSketch(20_000);
+    for (const ms of [3_000, 9_000, 20_000, 20_000, 41_000]) sketch.observe(ms, ms);
+    const F = cdfFunction(sketch);
+    for (const ms of [-1, 0, 50, 100, 1_000, 12_345, 20_000, 33_333, 1e6, 1e9]) expect(F(ms)).toBeCloseTo(sketch.cdf(ms), 12);
+    expect(cdfFunction(new DurationSketch(20_000, { priorWeight: 0 }))(20_000)).toBe(0);
   });
 });
